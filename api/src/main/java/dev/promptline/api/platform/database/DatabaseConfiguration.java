@@ -1,0 +1,65 @@
+package dev.promptline.api.platform.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The connection pool, on a PostgreSQL server from the environment or on the embedded one. Boot's own DataSource
+ * auto-configuration backs off because we define the bean; Flyway and the JDBC client use this one.
+ */
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean
+    DatabaseServer databaseServer(DatabaseProperties properties) {
+        return DatabaseServer.connect(properties);
+    }
+
+    @Bean
+    HikariDataSource dataSource(DatabaseServer server, DatabaseProperties properties) {
+        ConnectionSettings settings = server.settings();
+        var config = new HikariConfig();
+        config.setPoolName("promptline");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.username());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(properties.pool().maxSize());
+        config.setMinimumIdle(properties.pool().minIdle());
+        config.setConnectionTimeout(properties.pool().connectionTimeout().toMillis());
+        config.setMaxLifetime(properties.pool().maxLifetime().toMillis());
+        // Start even when the database is down, so /health answers and /ready can say what is missing.
+        config.setInitializationFailTimeout(-1);
+        log.info("Database pool on {}", settings);
+        return new HikariDataSource(config);
+    }
+
+    /** Migrations run at start-up unless a deploy job owns them (DATABASE_MIGRATE_ON_START=false). */
+    @Bean
+    FlywayMigrationStrategy flywayMigrationStrategy(DatabaseProperties properties) {
+        return flyway -> migrateOrSkip(flyway, properties.migrateOnStart());
+    }
+
+    private static void migrateOrSkip(Flyway flyway, boolean migrateOnStart) {
+        if (migrateOnStart) {
+            var result = flyway.migrate();
+            log.info(
+                    "Database schema at version {} ({} migration(s) applied)",
+                    version(result.targetSchemaVersion),
+                    result.migrationsExecuted);
+        } else {
+            log.info("Skipping migrations at start-up (DATABASE_MIGRATE_ON_START=false); /ready waits for them");
+        }
+    }
+
+    private static String version(@Nullable String version) {
+        return version == null ? "(unchanged)" : version;
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.promptline.api.platform.database;
+
+import org.jspecify.annotations.NullMarked;

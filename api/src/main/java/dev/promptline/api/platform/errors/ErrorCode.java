@@ -1,0 +1,57 @@
+package dev.promptline.api.platform.errors;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * The catalogue of every error the API returns. The name is the stable machine-readable {@code code} of a problem
+ * detail and the source of its {@code type} URI, so neither may change once released.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST(400, "Invalid request", Category.CLIENT),
+    MALFORMED_REQUEST_BODY(400, "Malformed request body", Category.CLIENT),
+    INVALID_PARAMETER(400, "Invalid parameter", Category.CLIENT),
+    RESOURCE_NOT_FOUND(404, "Resource not found", Category.CLIENT),
+    METHOD_NOT_ALLOWED(405, "Method not allowed", Category.CLIENT),
+    NOT_ACCEPTABLE(406, "Not acceptable", Category.CLIENT),
+    FORBIDDEN_ORIGIN(403, "Cross-origin request refused", Category.CLIENT),
+    PAYLOAD_TOO_LARGE(413, "Payload too large", Category.CLIENT),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", Category.CLIENT),
+    DATABASE_UNAVAILABLE(503, "Database unavailable", Category.DEPENDENCY),
+    INTERNAL(500, "Internal error", Category.SERVER);
+
+    /** Who has to act: the caller, us, or whoever runs a dependency. Drives log levels and alerting. */
+    public enum Category {
+        CLIENT,
+        SERVER,
+        DEPENDENCY
+    }
+
+    private static final String TYPE_BASE = "https://promptline.dev/problems/";
+
+    private final int status;
+    private final String title;
+    private final Category category;
+
+    ErrorCode(int status, String title, Category category) {
+        this.status = status;
+        this.title = title;
+        this.category = category;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Category category() {
+        return category;
+    }
+
+    public URI type() {
+        return URI.create(TYPE_BASE + name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+}

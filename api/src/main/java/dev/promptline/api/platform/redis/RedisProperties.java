@@ -1,0 +1,16 @@
+package dev.promptline.api.platform.redis;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param url {@code redis://[:password@]host:port[/db]} or {@code rediss://} for TLS; empty runs without Redis
+ * @param timeout the longest wait for one command
+ */
+@ConfigurationProperties("promptline.redis")
+@Validated
+public record RedisProperties(
+        @Nullable String url, @DefaultValue("2s") Duration timeout) {}

@@ -1,0 +1,46 @@
+package dev.promptline.api.platform.web;
+
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+
+/** Names the place in a JSON request body that is wrong, as a JSON Pointer fragment ({@code #/items/0/name}). */
+final class JsonPointers {
+    private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]");
+
+    private JsonPointers() {}
+
+    /** {@code items[0].name} (a bean property path) to {@code #/items/0/name}. */
+    static String fromPropertyPath(String path) {
+        return "#/" + INDEX.matcher(path).replaceAll(".$1").replace('.', '/');
+    }
+
+    /**
+     * A detail for an unreadable body that helps the caller without echoing Java class names: where the JSON is broken,
+     * or which field has the wrong type.
+     */
+    static String describeUnreadable(HttpMessageNotReadableException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof StreamReadException syntax) {
+            var location = syntax.getLocation();
+            return location == null
+                    ? "The request body is not valid JSON."
+                    : "The request body is not valid JSON (line %d, column %d)."
+                            .formatted(location.getLineNr(), location.getColumnNr());
+        }
+        if (cause instanceof JacksonException mapping && !mapping.getPath().isEmpty()) {
+            String pointer = mapping.getPath().stream()
+                    .map(reference -> reference.getPropertyName() != null
+                            ? reference.getPropertyName()
+                            : String.valueOf(reference.getIndex()))
+                    .collect(Collectors.joining("/", "#/", ""));
+            return "The field %s has the wrong type or format.".formatted(pointer);
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
+            return "A JSON request body is required.";
+        }
+        return "The request body could not be read as JSON.";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.promptline.api.platform.web;
+
+import dev.promptline.api.platform.errors.ErrorCode;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Answers the servlet container's error dispatch: errors raised in filters (body limit, CORS, later authentication)
+ * and anything that escaped Spring MVC. Replaces Boot's whitelabel/JSON error page, so these too are problem details.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+    private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
+    private static final String DETAIL_ATTRIBUTE = ProblemErrorController.class.getName() + ".detail";
+
+    private final Problems problems;
+
+    ProblemErrorController(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** Lets a filter that calls {@code sendError} say why, in words meant for the caller. */
+    static void describe(HttpServletRequest request, String detail) {
+        request.setAttribute(DETAIL_ATTRIBUTE, detail);
+    }
+
+    @RequestMapping("${server.error.path:/error}")
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
+        ErrorCode code = codeFor(status);
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error) {
+            log.error("Unhandled error outside Spring MVC", error);
+        }
+        String path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri
+                ? uri
+                : request.getRequestURI();
+        String detail =
+                request.getAttribute(DETAIL_ATTRIBUTE) instanceof String described ? described : defaultDetail(code);
+        return Problems.response(problems.create(code, detail, path));
+    }
+
+    private static ErrorCode codeFor(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.INVALID_REQUEST;
+            case 403 -> ErrorCode.FORBIDDEN_ORIGIN;
+            case 404 -> ErrorCode.RESOURCE_NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> ErrorCode.DATABASE_UNAVAILABLE;
+            default -> status >= 400 && status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL;
+        };
+    }
+
+    private static String defaultDetail(ErrorCode code) {
+        return code == ErrorCode.INTERNAL
+                ? "An unexpected error occurred. Quote the requestId when reporting it."
+                : code.title() + ".";
+    }
+}

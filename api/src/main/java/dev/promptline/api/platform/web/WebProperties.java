@@ -1,0 +1,26 @@
+package dev.promptline.api.platform.web;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * HTTP edge settings.
+ *
+ * @param corsAllowedOrigins origins (scheme://host[:port]) whose browsers may call {@code /api/**}; empty allows none
+ * @param maxRequestBodySize the largest request body accepted; larger ones get 413
+ */
+@ConfigurationProperties("promptline.web")
+@Validated
+public record WebProperties(
+        @DefaultValue List<String> corsAllowedOrigins,
+        @DefaultValue("1MB") DataSize maxRequestBodySize) {
+    public WebProperties {
+        corsAllowedOrigins = corsAllowedOrigins.stream()
+                .map(String::strip)
+                .filter(origin -> !origin.isEmpty())
+                .toList();
+    }
+}

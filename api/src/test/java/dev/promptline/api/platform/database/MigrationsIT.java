@@ -1,0 +1,266 @@
+package dev.promptline.api.platform.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.promptline.api.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/** The migrations build the whole schema on an empty database, are idempotent, and the schema keeps its promises. */
+class MigrationsIT {
+    private static String database;
+    private static SingleConnectionDataSource dataSource;
+    private static JdbcClient jdbc;
+
+    @BeforeAll
+    static void migrateAnEmptyDatabase() throws SQLException {
+        database = TestDatabases.createEmpty();
+        Connection connection = TestDatabases.connect(database);
+        dataSource = new SingleConnectionDataSource(connection, true);
+        jdbc = JdbcClient.create(dataSource);
+        assertThat(flyway().migrate().migrationsExecuted).isEqualTo(6);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        dataSource.destroy();
+        TestDatabases.drop(database);
+    }
+
+    private static Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(TestDatabases.url(database), TestDatabases.USER, TestDatabases.PASSWORD)
+                .locations("classpath:db/migration")
+                .load();
+    }
+
+    @Test
+    void createsEveryCoreTable() {
+        List<String> tables = jdbc.sql("""
+                        SELECT table_name FROM information_schema.tables
+                        WHERE table_schema = 'public' AND table_name <> 'flyway_schema_history'
+                        ORDER BY table_name
+                        """).query(String.class).list();
+        assertThat(tables)
+                .containsExactly(
+                        "api_keys",
+                        "evaluations",
+                        "executions",
+                        "models",
+                        "organizations",
+                        "prompt_labels",
+                        "prompt_versions",
+                        "prompts",
+                        "users");
+    }
+
+    @Test
+    void migratingAgainAppliesNothingAndValidates() {
+        var flyway = flyway();
+        assertThat(flyway.migrate().migrationsExecuted).isZero();
+        flyway.validate();
+        assertThat(flyway.info().pending()).isEmpty();
+    }
+
+    @Test
+    void everyTableRoundTrips() {
+        var tenant = new Tenant();
+        assertThat(jdbc.sql("SELECT slug FROM organizations WHERE id = ?")
+                        .param(tenant.organization)
+                        .query(String.class)
+                        .single())
+                .isEqualTo(tenant.slug);
+        UUID execution = tenant.execution("succeeded");
+        UUID evaluation = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO evaluations (id, organization_id, execution_id, evaluator, score, details)
+                        VALUES (?, ?, ?, 'exact-match', 0.75, '{"expected": "billing"}')
+                        """).params(evaluation, tenant.organization, execution).update();
+        jdbc.sql("INSERT INTO api_keys (organization_id, user_id, name, prefix, secret_hash) VALUES (?, ?, 'ci', ?, ?)")
+                .params(tenant.organization, tenant.user, "pl_" + tenant.slug, new byte[32])
+                .update();
+
+        assertThat(jdbc.sql("SELECT score FROM evaluations WHERE id = ?")
+                        .param(evaluation)
+                        .query(Double.class)
+                        .single())
+                .isEqualTo(0.75);
+        assertThat(jdbc.sql(
+                                "SELECT version FROM prompt_versions pv JOIN prompt_labels pl ON pl.prompt_version_id = pv.id "
+                                        + "WHERE pl.prompt_id = ? AND pl.name = 'production'")
+                        .param(tenant.prompt)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM api_keys WHERE organization_id = ?")
+                        .param(tenant.organization)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void rejectsAnUnknownExecutionStatus() {
+        var tenant = new Tenant();
+        assertThatThrownBy(() -> tenant.execution("exploded")).hasMessageContaining("executions_status_check");
+    }
+
+    @Test
+    void aTerminalExecutionMustBeFinishedAndAFailureMustSayWhy() {
+        var tenant = new Tenant();
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO executions (id, organization_id, provider, provider_model_id, input, status)
+                        VALUES (?, ?, 'echo', 'echo', '{}', 'succeeded')
+                        """)
+                        .params(UUID.randomUUID(), tenant.organization)
+                        .update())
+                .hasMessageContaining("executions_finished_when_terminal");
+        assertThatThrownBy(() -> jdbc.sql("""
+                        INSERT INTO executions (id, organization_id, provider, provider_model_id, input, status, finished_at)
+                        VALUES (?, ?, 'echo', 'echo', '{}', 'failed', now())
+                        """)
+                        .params(UUID.randomUUID(), tenant.organization)
+                        .update())
+                .hasMessageContaining("executions_failure_has_code");
+    }
+
+    @Test
+    void versionNumbersAreUniquePerPrompt() {
+        var tenant = new Tenant();
+        assertThatThrownBy(() -> tenant.version(tenant.prompt, 1))
+                .hasMessageContaining("prompt_versions_prompt_id_version_key");
+    }
+
+    @Test
+    void rowsCannotPointAcrossTenants() {
+        var a = new Tenant();
+        var b = new Tenant();
+        assertThatThrownBy(() ->
+                        jdbc.sql("""
+                        INSERT INTO prompt_versions (organization_id, prompt_id, version, template_format, template, model_id)
+                        VALUES (?, ?, 2, 'text', '"hi"', ?)
+                        """).params(a.organization, a.prompt, b.model).update())
+                .hasMessageContaining("prompt_versions_model_fkey");
+    }
+
+    @Test
+    void aLabelCanOnlyPointAtAVersionOfItsOwnPrompt() {
+        var tenant = new Tenant();
+        UUID otherPrompt = tenant.prompt("other");
+        UUID otherVersion = tenant.version(otherPrompt, 1);
+        assertThatThrownBy(() -> jdbc.sql("UPDATE prompt_labels SET prompt_version_id = ? WHERE prompt_id = ?")
+                        .params(otherVersion, tenant.prompt)
+                        .update())
+                .hasMessageContaining("prompt_labels_version_fkey");
+    }
+
+    @Test
+    void executionsOutliveThePromptAndModelTheyRan() {
+        var tenant = new Tenant();
+        UUID execution = tenant.execution("succeeded");
+
+        jdbc.sql("DELETE FROM prompts WHERE id = ?").param(tenant.prompt).update();
+
+        var row = jdbc.sql(
+                        "SELECT organization_id, prompt_id, prompt_version_id, provider FROM executions WHERE id = ?")
+                .param(execution)
+                .query((rs, n) -> new Object[] {rs.getObject(1), rs.getObject(2), rs.getObject(3), rs.getString(4)})
+                .single();
+        assertThat(row[0]).isEqualTo(tenant.organization);
+        assertThat(row[1]).isNull();
+        assertThat(row[2]).isNull();
+        assertThat(row[3]).isEqualTo("echo");
+    }
+
+    @Test
+    void aVersionsModelCannotBeDeletedFromUnderIt() {
+        var tenant = new Tenant();
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM models WHERE id = ?")
+                        .param(tenant.model)
+                        .update())
+                .hasMessageContaining("prompt_versions_model_fkey");
+    }
+
+    @Test
+    void commonQueriesHaveTheirIndexes() {
+        List<String> indexes = new ArrayList<>(jdbc.sql("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+                .query(String.class)
+                .list());
+        assertThat(indexes)
+                .contains(
+                        "prompts_organization_id_name_key",
+                        "executions_prompt_id_created_at_idx",
+                        "executions_status_created_at_idx",
+                        "executions_organization_id_created_at_idx",
+                        "executions_unfinished_deadline_idx");
+    }
+
+    /** One organization with a user, a model, a prompt at version 1 labelled production. */
+    private static final class Tenant {
+        final String slug = "org-" + UUID.randomUUID().toString().substring(0, 8);
+        final UUID organization =
+                insert("INSERT INTO organizations (name, slug) VALUES ('Acme', ?) RETURNING id", slug);
+        final UUID user = insert(
+                "INSERT INTO users (organization_id, email, role) VALUES (?, 'Ada@Example.com', 'owner') RETURNING id",
+                organization);
+        final UUID model = insert("""
+                        INSERT INTO models (organization_id, provider, name, provider_model_id, parameters,
+                                            input_price_per_million, output_price_per_million)
+                        VALUES (?, 'openai', 'gpt', 'gpt-4o-mini', '{"temperature": 0.2}', 0.15, 0.6) RETURNING id
+                        """, organization);
+        final UUID prompt = prompt("triage");
+        final UUID version = version(prompt, 1);
+
+        Tenant() {
+            jdbc.sql(
+                            "INSERT INTO prompt_labels (organization_id, prompt_id, name, prompt_version_id) VALUES (?, ?, 'production', ?)")
+                    .params(organization, prompt, version)
+                    .update();
+        }
+
+        UUID prompt(String name) {
+            return insert(
+                    "INSERT INTO prompts (organization_id, name, tags, created_by) VALUES (?, ?, '{support}', ?) RETURNING id",
+                    organization,
+                    name,
+                    user);
+        }
+
+        UUID version(UUID promptId, int number) {
+            return insert("""
+                            INSERT INTO prompt_versions (organization_id, prompt_id, version, template_format, template,
+                                                         variables, model_id, created_by)
+                            VALUES (?, ?, ?, 'chat', '[{"role": "user", "content": "{{ticket}}"}]', '{ticket}', ?, ?)
+                            RETURNING id
+                            """, organization, promptId, number, model, user);
+        }
+
+        UUID execution(String status) {
+            UUID id = UUID.randomUUID();
+            jdbc.sql("""
+                            INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
+                                                    provider_model_id, input, output, tokens_input, tokens_output,
+                                                    latency_ms, cost_usd, status, finished_at)
+                            VALUES (?, ?, ?, ?, ?, 'echo', 'echo', '{"ticket": "refund"}', 'billing', 12, 3, 40,
+                                    0.0000036, ?, now())
+                            """)
+                    .params(id, organization, prompt, version, model, status)
+                    .update();
+            return id;
+        }
+
+        private static UUID insert(String sql, Object... params) {
+            return jdbc.sql(sql).params(params).query(UUID.class).single();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.promptline.api.platform.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.promptline.api.testing.Http;
+import dev.promptline.api.testing.IsolatedDatabase;
+import dev.promptline.api.testing.TestDatabases;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** Liveness and readiness against a real database and a real Redis, and what happens when they go away. */
+@TestPropertySource(properties = "promptline.redis.url=redis://127.0.0.1:6379")
+class ReadinessIT extends IsolatedDatabase {
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void connect() {
+        http = new Http(port);
+    }
+
+    @Test
+    void livenessIsUpWithoutAuthentication() {
+        var response = http.get("/health");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.json(response).get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void readyWhenDatabaseIsMigratedAndRedisAnswers() {
+        var response = http.get("/ready");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode components = Http.json(response).get("components");
+        assertThat(components.get("database").get("status").asString()).isEqualTo("UP");
+        assertThat(components
+                        .get("database")
+                        .get("details")
+                        .get("schemaVersion")
+                        .asString())
+                .isEqualTo(components
+                        .get("database")
+                        .get("details")
+                        .get("expectedVersion")
+                        .asString());
+        assertThat(components.get("redis").get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void notReadyWhileTheDatabaseIsUnreachableAndReadyAgainAfter() {
+        TestDatabases.cutOff(database());
+        try {
+            var response = http.get("/ready");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            JsonNode components = Http.json(response).get("components");
+            assertThat(components.get("database").get("status").asString()).isEqualTo("DOWN");
+            assertThat(components.get("database").get("details").get("error").asString())
+                    .isNotBlank();
+            assertThat(components.get("redis").get("status").asString()).isEqualTo("UP");
+            assertThat(http.get("/health").statusCode())
+                    .as("liveness ignores dependencies")
+                    .isEqualTo(200);
+        } finally {
+            TestDatabases.restore(database());
+        }
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(http.get("/ready").statusCode()).isEqualTo(200));
+    }
+}

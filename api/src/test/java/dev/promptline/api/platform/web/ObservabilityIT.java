@@ -1,0 +1,74 @@
+package dev.promptline.api.platform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptline.api.testing.Http;
+import dev.promptline.api.testing.IsolatedDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What operators rely on: JSON access logs with the request id, Prometheus metrics off the public port, OpenAPI. */
+@ExtendWith(OutputCaptureExtension.class)
+class ObservabilityIT extends IsolatedDatabase {
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void oneJsonAccessLogLinePerRequestWithTheRequestId(CapturedOutput output) {
+        new Http(port)
+                .send(new Http(port)
+                        .request("/health?token=secret")
+                        .header("X-Request-Id", "access-log-1")
+                        .GET()
+                        .build());
+
+        JsonNode line = output.getOut()
+                .lines()
+                .filter(text -> text.startsWith("{") && text.contains("\"access-log-1\""))
+                .map(text -> JsonMapper.builder().build().readTree(text))
+                .filter(json -> json.path("log").path("logger").asString().equals("dev.promptline.access"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no access log line in:\n" + output.getOut()));
+        assertThat(line.get("requestId").asString()).isEqualTo("access-log-1");
+        assertThat(line.get("http").get("method").asString()).isEqualTo("GET");
+        assertThat(line.get("http").get("path").asString()).isEqualTo("/health");
+        assertThat(line.get("http").get("status").asInt()).isEqualTo(200);
+        assertThat(line.get("http").get("durationMs").asDouble()).isPositive();
+        assertThat(output.getOut()).doesNotContain("token=secret");
+    }
+
+    @Test
+    void prometheusMetricsOnTheManagementPortOnly() {
+        var http = new Http(port);
+        http.get("/health");
+
+        var metrics = new Http(managementPort).get("/actuator/prometheus");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("http_server_requests_seconds_bucket{")
+                .contains("uri=\"/health\"")
+                .contains("hikaricp_connections_active{")
+                .contains("jvm_memory_used_bytes{");
+        assertThat(http.get("/actuator/prometheus").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void openApiDocumentAndSwaggerUi() {
+        var http = new Http(port);
+        var document = http.get("/v3/api-docs");
+
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(Http.json(document).get("openapi").asString()).startsWith("3.");
+        assertThat(http.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
+    }
+}

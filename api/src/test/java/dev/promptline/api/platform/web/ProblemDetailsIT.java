@@ -1,0 +1,258 @@
+package dev.promptline.api.platform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptline.api.testing.Http;
+import dev.promptline.api.testing.IsolatedDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Every kind of error the web layer can produce is an RFC 9457 problem detail with our code and the request id. */
+@Import(ProblemDetailsIT.EchoController.class)
+@TestPropertySource(properties = "promptline.web.max-request-body-size=1KB")
+class ProblemDetailsIT extends IsolatedDatabase {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    Http http;
+
+    @BeforeEach
+    void connect() {
+        http = new Http(port);
+    }
+
+    @Test
+    void listsEveryInvalidFieldWithAPointer() {
+        var response = http.postJson("/test/echo", """
+                {"name": " ", "count": 11, "items": [{"label": "ok"}, {"label": ""}]}
+                """);
+
+        JsonNode problem = assertProblem(response, 400, "INVALID_REQUEST", "/test/echo");
+        assertThat(problem.get("errors")
+                        .valueStream()
+                        .map(error -> error.get("pointer").asString()))
+                .containsExactlyInAnyOrder("#/name", "#/count", "#/items/1/label");
+        assertThat(problem.get("errors")
+                        .valueStream()
+                        .map(error -> error.get("detail").asString()))
+                .allSatisfy(detail -> assertThat(detail).isNotBlank());
+    }
+
+    @Test
+    void unknownPathIsNotFound() {
+        assertProblem(http.get("/api/v1/nothing-here"), 404, "RESOURCE_NOT_FOUND", "/api/v1/nothing-here");
+    }
+
+    @Test
+    void malformedJsonSaysWhere() {
+        JsonNode problem = assertProblem(
+                http.postJson("/test/echo", "{\"name\": \"a\",,}"), 400, "MALFORMED_REQUEST_BODY", "/test/echo");
+        assertThat(problem.get("detail").asString()).contains("not valid JSON").contains("line 1");
+    }
+
+    @Test
+    void wrongTypeNamesTheFieldWithoutJavaNames() {
+        JsonNode problem = assertProblem(
+                http.postJson("/test/echo", "{\"name\": \"a\", \"count\": \"many\"}"),
+                400,
+                "MALFORMED_REQUEST_BODY",
+                "/test/echo");
+        assertThat(problem.get("detail").asString()).contains("#/count").doesNotContain("java.");
+    }
+
+    @Test
+    void missingBodyIsMalformed() {
+        var response = http.send(http.request("/test/echo")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertProblem(response, 400, "MALFORMED_REQUEST_BODY", "/test/echo");
+    }
+
+    @Test
+    void unsupportedMediaType() {
+        var response = http.send(http.request("/test/echo")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                .build());
+        assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE", "/test/echo");
+    }
+
+    @Test
+    void methodNotAllowedNamesTheAllowedOnes() {
+        var response = http.send(http.request("/test/echo").DELETE().build());
+        JsonNode problem = assertProblem(response, 405, "METHOD_NOT_ALLOWED", "/test/echo");
+        assertThat(problem.get("detail").asString()).contains("POST");
+        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void declaredBodyOverTheLimitIsRefusedBeforeReading() {
+        String big = "{\"name\": \"" + "x".repeat(2_000) + "\"}";
+        JsonNode problem = assertProblem(http.postJson("/test/echo", big), 413, "PAYLOAD_TOO_LARGE", "/test/echo");
+        assertThat(problem.get("detail").asString()).contains("1024 bytes");
+    }
+
+    @Test
+    void streamedBodyOverTheLimitIsCutOff() {
+        String big = "{\"name\": \"" + "x".repeat(2_000) + "\"}";
+        var response = http.send(http.request("/test/echo")
+                .header("Content-Type", "application/json")
+                // An unknown length makes the client send the body chunked, without Content-Length.
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+                .build());
+        assertProblem(response, 413, "PAYLOAD_TOO_LARGE", "/test/echo");
+    }
+
+    @Test
+    void badUuidInPathIsAClientError() {
+        JsonNode problem =
+                assertProblem(http.get("/test/things/not-a-uuid"), 400, "INVALID_PARAMETER", "/test/things/not-a-uuid");
+        assertThat(problem.get("detail").asString()).contains("'id'").contains("UUID");
+    }
+
+    @Test
+    void unexpectedErrorRevealsNothingInternal() {
+        String path = "/test/things/" + UUID.randomUUID();
+        var response = http.get(path);
+        JsonNode problem = assertProblem(response, 500, "INTERNAL", path);
+        assertThat(response.body())
+                .doesNotContain("IllegalStateException")
+                .doesNotContain("secret inner detail")
+                .doesNotContain("at dev.promptline");
+        assertThat(problem.get("detail").asString()).contains("requestId");
+    }
+
+    @Test
+    void problemsAreProblemJsonEvenWhenTheClientAsksForHtml() {
+        var response = http.send(http.request("/api/v1/nothing-here")
+                .header("Accept", "text/html")
+                .GET()
+                .build());
+        assertProblem(response, 404, "RESOURCE_NOT_FOUND", "/api/v1/nothing-here");
+    }
+
+    @Test
+    void errorsAreCountedByCode() {
+        double before = errorCount("UNSUPPORTED_MEDIA_TYPE");
+        unsupportedMediaType();
+        assertThat(errorCount("UNSUPPORTED_MEDIA_TYPE")).isEqualTo(before + 1);
+    }
+
+    private double errorCount(String code) {
+        var counter = meters.find("promptline.errors").tag("code", code).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Nested
+    class RequestIds {
+        @Test
+        void aCallersIdIsKeptAndReturned() {
+            var response = http.send(http.request("/api/v1/nothing-here")
+                    .header("X-Request-Id", "gateway-123")
+                    .GET()
+                    .build());
+            assertThat(response.headers().firstValue("X-Request-Id")).hasValue("gateway-123");
+            assertThat(Http.json(response).get("requestId").asString()).isEqualTo("gateway-123");
+        }
+
+        @Test
+        void anUnsafeIdIsReplaced() {
+            var response = http.send(http.request("/api/v1/nothing-here")
+                    .header("X-Request-Id", "bad id\",\"level\":\"ERROR")
+                    .GET()
+                    .build());
+            String id = response.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(id).doesNotContain("\"").hasSize(36);
+            assertThat(Http.json(response).get("requestId").asString()).isEqualTo(id);
+        }
+
+        @Test
+        void everyResponseGetsAGeneratedIdIncludingSuccesses() {
+            var first = http.get("/health");
+            var second = http.get("/health");
+            assertThat(first.headers().firstValue("X-Request-Id")).isPresent();
+            assertThat(second.headers().firstValue("X-Request-Id"))
+                    .isPresent()
+                    .isNotEqualTo(first.headers().firstValue("X-Request-Id"));
+        }
+
+        @Test
+        void filterErrorsCarryTheIdToo() {
+            String big = "x".repeat(2_000);
+            var response = http.send(http.request("/test/echo")
+                    .header("Content-Type", "application/json")
+                    .header("X-Request-Id", "too-big-1")
+                    .POST(HttpRequest.BodyPublishers.ofString(big))
+                    .build());
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(Http.json(response).get("requestId").asString()).isEqualTo("too-big-1");
+        }
+    }
+
+    static JsonNode assertProblem(HttpResponse<String> response, int status, String code, String instance) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = Http.json(response);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("code").asString()).isEqualTo(code);
+        assertThat(problem.get("type").asString())
+                .isEqualTo("https://promptline.dev/problems/"
+                        + code.toLowerCase(Locale.ROOT).replace('_', '-'));
+        assertThat(problem.get("title").asString()).isNotBlank();
+        assertThat(problem.get("detail").asString()).isNotBlank();
+        assertThat(problem.get("instance").asString()).isEqualTo(instance);
+        assertThat(problem.get("requestId").asString())
+                .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(response.body()).doesNotContain("\"trace\"").doesNotContain("Exception");
+        return problem;
+    }
+
+    record Item(@NotBlank String label) {}
+
+    record EchoRequest(
+            @NotBlank String name,
+            @Max(10) int count,
+            @Valid @Size(max = 5) List<Item> items) {}
+
+    @RestController
+    static class EchoController {
+        @PostMapping(path = "/test/echo", consumes = "application/json")
+        EchoRequest echo(@Valid @RequestBody EchoRequest request) {
+            return request;
+        }
+
+        @GetMapping("/test/things/{id}")
+        String thing(@PathVariable UUID id) {
+            throw new IllegalStateException("secret inner detail of " + id);
+        }
+    }
+}
