@@ -6,16 +6,22 @@ import static org.awaitility.Awaitility.await;
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.IsolatedDatabase;
 import dev.promptline.api.testing.TestDatabases;
+import dev.promptline.api.testing.TestRedis;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Liveness and readiness against a real database and a real Redis, and what happens when they go away. */
-@TestPropertySource(properties = "promptline.redis.url=redis://127.0.0.1:6379")
 class ReadinessIT extends IsolatedDatabase {
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("promptline.redis.url", () -> TestRedis.URL);
+    }
 
     @LocalServerPort
     int port;
