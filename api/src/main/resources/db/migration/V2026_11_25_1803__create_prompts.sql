@@ -50,9 +50,11 @@ CREATE TABLE prompt_versions (
     CONSTRAINT prompt_versions_prompt_id_id_key UNIQUE (prompt_id, id),
     -- Lets executions and evaluations reference (organization_id, id).
     CONSTRAINT prompt_versions_organization_id_id_key UNIQUE (organization_id, id),
-    -- A model used by a version cannot be deleted from under it (disable it instead).
+    -- A model used by a version cannot be deleted from under it (disable it instead). Checked at commit, not at
+    -- once: deleting a whole organization removes its models and its versions in one statement, in an order
+    -- PostgreSQL chooses, and must not trip over this check midway.
     CONSTRAINT prompt_versions_model_fkey FOREIGN KEY (organization_id, model_id)
-        REFERENCES models (organization_id, id) ON DELETE RESTRICT,
+        REFERENCES models (organization_id, id) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT prompt_versions_created_by_fkey FOREIGN KEY (organization_id, created_by)
         REFERENCES users (organization_id, id) ON DELETE SET NULL (created_by),
     CONSTRAINT prompt_versions_version_positive CHECK (version >= 1),

@@ -192,6 +192,29 @@ class MigrationsIT {
     }
 
     @Test
+    void deletingAnOrganizationDeletesEverythingItOwns() {
+        var tenant = new Tenant();
+        UUID execution = tenant.execution("succeeded");
+        jdbc.sql("INSERT INTO evaluations (organization_id, execution_id, evaluator) VALUES (?, ?, 'manual')")
+                .params(tenant.organization, execution)
+                .update();
+
+        jdbc.sql("DELETE FROM organizations WHERE id = ?")
+                .param(tenant.organization)
+                .update();
+
+        for (String table : List.of(
+                "users", "models", "prompts", "prompt_versions", "prompt_labels", "executions", "evaluations")) {
+            assertThat(jdbc.sql("SELECT count(*) FROM " + table + " WHERE organization_id = ?")
+                            .param(tenant.organization)
+                            .query(Integer.class)
+                            .single())
+                    .as(table)
+                    .isZero();
+        }
+    }
+
+    @Test
     void commonQueriesHaveTheirIndexes() {
         List<String> indexes = new ArrayList<>(jdbc.sql("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
                 .query(String.class)
