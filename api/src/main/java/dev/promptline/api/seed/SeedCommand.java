@@ -1,7 +1,13 @@
 package dev.promptline.api.seed;
 
+import dev.promptline.api.organizations.ApiKeyService;
+import dev.promptline.api.organizations.IssuedApiKey;
+import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.tenancy.UserId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,22 +30,30 @@ public class SeedCommand implements ApplicationRunner {
     public static final String NAME = "seed";
 
     private static final Logger log = LoggerFactory.getLogger(SeedCommand.class);
-    private static final String DEMO_ORGANIZATION = "00000000-0000-7000-8000-000000000001";
+    private static final OrganizationId DEMO_ORGANIZATION =
+            new OrganizationId(UUID.fromString("00000000-0000-7000-8000-000000000001"));
+    private static final UserId DEMO_OWNER = new UserId(UUID.fromString("00000000-0000-7000-8000-000000000101"));
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final ApiKeyService keys;
 
-    SeedCommand(DataSource dataSource, JdbcClient jdbc, TransactionTemplate transactions) {
+    SeedCommand(DataSource dataSource, JdbcClient jdbc, TransactionTemplate transactions, ApiKeyService keys) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.keys = keys;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        transactions.executeWithoutResult(
-                status -> new ResourceDatabasePopulator(new ClassPathResource("db/seed/demo.sql")).execute(dataSource));
+        Optional<IssuedApiKey> issued = Optional.ofNullable(transactions.execute(status -> {
+            new ResourceDatabasePopulator(new ClassPathResource("db/seed/demo.sql")).execute(dataSource);
+            return keys.issueIfNone(DEMO_ORGANIZATION, DEMO_OWNER, "demo").orElse(null);
+        }));
+        // Printed once, on the first seeding: the only way to act as the demo organization.
+        issued.ifPresent(key -> log.warn("API key of the demo organization's owner, shown only now: {}", key.token()));
         log.atInfo()
                 .setMessage("Demo data loaded: {}")
                 .addArgument(this::demoCounts)
@@ -52,7 +66,7 @@ public class SeedCommand implements ApplicationRunner {
             counts.put(
                     table,
                     jdbc.sql("SELECT count(*) FROM " + table + " WHERE organization_id = :organization::uuid")
-                            .param("organization", DEMO_ORGANIZATION)
+                            .param("organization", DEMO_ORGANIZATION.value().toString())
                             .query(Integer.class)
                             .single());
         }

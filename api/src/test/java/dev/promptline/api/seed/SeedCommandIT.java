@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /** The documented seed command loads the demo data into an empty database, and running it again changes nothing. */
 class SeedCommandIT {
+    private static final String DEMO = "00000000-0000-7000-8000-000000000001";
+
     private String database;
+    private String lastOutput = "";
 
     @BeforeEach
     void createEmptyDatabase() {
@@ -32,6 +35,8 @@ class SeedCommandIT {
     void migratesLoadsTheDemoAndIsIdempotent() throws Exception {
         assertThat(seed()).isZero();
         Map<String, Integer> first = counts();
+        assertThat(demoKeys()).as("the demo owner gets a key").isEqualTo(1);
+        assertThat(lastOutput).containsPattern("demo organization's owner.*pl_[a-z0-9]{12}_");
         assertThat(first)
                 .containsEntry("organizations", 1)
                 .containsEntry("users", 1)
@@ -47,6 +52,7 @@ class SeedCommandIT {
         assertThat(seed()).isZero();
 
         assertThat(counts()).isEqualTo(first);
+        assertThat(demoKeys()).as("and only one, however often the seed runs").isEqualTo(1);
         try (var connection = TestDatabases.connect(database);
                 var rows = connection
                         .createStatement()
@@ -63,7 +69,18 @@ class SeedCommandIT {
                 command, Map.of("DATABASE_URL", TestDatabases.url(database), "DATABASE_USER", TestDatabases.USER))) {
             int exitCode = process.waitForExit(Duration.ofSeconds(60));
             assertThat(process.output()).contains("Demo data loaded");
+            lastOutput = process.output();
             return exitCode;
+        }
+    }
+
+    private int demoKeys() throws SQLException {
+        try (var connection = TestDatabases.connect(database);
+                var rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT count(*) FROM api_keys WHERE organization_id = '" + DEMO + "'")) {
+            rows.next();
+            return rows.getInt(1);
         }
     }
 
@@ -73,7 +90,9 @@ class SeedCommandIT {
                 var statement = connection.createStatement()) {
             for (String table :
                     List.of("organizations", "users", "models", "prompts", "prompt_versions", "prompt_labels")) {
-                var rows = statement.executeQuery("SELECT count(*) FROM " + table);
+                String column = table.equals("organizations") ? "id" : "organization_id";
+                var rows = statement.executeQuery(
+                        "SELECT count(*) FROM %s WHERE %s = '%s'".formatted(table, column, DEMO));
                 rows.next();
                 counts.put(table, rows.getInt(1));
             }

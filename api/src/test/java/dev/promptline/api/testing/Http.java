@@ -30,6 +30,30 @@ public final class Http {
         return send(request(path).GET().build());
     }
 
+    public HttpResponse<String> get(String path, String bearer) {
+        return send(request(path).header("Authorization", bearer).GET().build());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String bearer) {
+        return send(request(path)
+                .header("Authorization", bearer)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    public HttpResponse<String> patchJson(String path, String json, String bearer) {
+        return send(request(path)
+                .header("Authorization", bearer)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    public HttpResponse<String> delete(String path, String bearer) {
+        return send(request(path).header("Authorization", bearer).DELETE().build());
+    }
+
     public HttpResponse<String> postJson(String path, String json) {
         return send(request(path)
                 .header("Content-Type", "application/json")

@@ -45,14 +45,21 @@ public abstract class IsolatedDatabase {
     public @interface Empty {}
 
     static final class Lifecycle implements BeforeAllCallback, AfterAllCallback {
+        // @Nested classes run inside their enclosing class's context and database.
         @Override
         public void beforeAll(ExtensionContext context) {
+            if (context.getRequiredTestClass().getEnclosingClass() != null) {
+                return;
+            }
             boolean empty = context.getRequiredTestClass().isAnnotationPresent(Empty.class);
             database = empty ? TestDatabases.createEmpty() : TestDatabases.createMigrated();
         }
 
         @Override
         public void afterAll(ExtensionContext context) {
+            if (context.getRequiredTestClass().getEnclosingClass() != null) {
+                return;
+            }
             TestDatabases.drop(database);
         }
     }

@@ -51,7 +51,7 @@ public record DatabaseProperties(
             @DefaultValue(".promptline") Path directory,
             @DefaultValue("0") @Min(0) @Max(65535) int port) {}
 
-    boolean isEmbedded() {
+    public boolean isEmbedded() {
         return isBlank(url) && isBlank(host);
     }
 

@@ -1,5 +1,6 @@
 package dev.promptline.api.platform.web;
 
+import dev.promptline.api.platform.errors.ErrorCode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -34,7 +35,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            ProblemErrorController.describe(request, tooLarge(maxBytes));
+            ProblemErrorController.describe(request, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge(maxBytes));
             response.sendError(HttpStatus.CONTENT_TOO_LARGE.value());
             return;
         }

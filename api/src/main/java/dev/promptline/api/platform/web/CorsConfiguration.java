@@ -1,5 +1,6 @@
 package dev.promptline.api.platform.web;
 
+import dev.promptline.api.platform.errors.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -62,7 +63,9 @@ class CorsConfiguration {
             String origin = request.getHeader(HttpHeaders.ORIGIN);
             if (origin != null) {
                 ProblemErrorController.describe(
-                        request, "Origin %s may not call this API; see CORS_ALLOWED_ORIGINS.".formatted(origin));
+                        request,
+                        ErrorCode.FORBIDDEN_ORIGIN,
+                        "Origin %s may not call this API; see CORS_ALLOWED_ORIGINS.".formatted(origin));
             }
             return super.processRequest(config, request, response);
         }

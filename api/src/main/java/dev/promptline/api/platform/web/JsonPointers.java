@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Names the place in a JSON request body that is wrong, as a JSON Pointer fragment ({@code #/items/0/name}). */
 final class JsonPointers {
@@ -36,7 +37,9 @@ final class JsonPointers {
                             ? reference.getPropertyName()
                             : String.valueOf(reference.getIndex()))
                     .collect(Collectors.joining("/", "#/", ""));
-            return "The field %s has the wrong type or format.".formatted(pointer);
+            return cause instanceof UnrecognizedPropertyException
+                    ? "The field %s is not part of this request.".formatted(pointer)
+                    : "The field %s has the wrong type or format.".formatted(pointer);
         }
         if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
             return "A JSON request body is required.";

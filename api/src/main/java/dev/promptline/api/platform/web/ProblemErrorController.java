@@ -16,9 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
  * and anything that escaped Spring MVC. Replaces Boot's whitelabel/JSON error page, so these too are problem details.
  */
 @RestController
-class ProblemErrorController implements ErrorController {
+public class ProblemErrorController implements ErrorController {
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
     private static final String DETAIL_ATTRIBUTE = ProblemErrorController.class.getName() + ".detail";
+    private static final String CODE_ATTRIBUTE = ProblemErrorController.class.getName() + ".code";
 
     private final Problems problems;
 
@@ -26,15 +27,20 @@ class ProblemErrorController implements ErrorController {
         this.problems = problems;
     }
 
-    /** Lets a filter that calls {@code sendError} say why, in words meant for the caller. */
-    static void describe(HttpServletRequest request, String detail) {
+    /**
+     * Lets a filter that answers with {@code sendError} (body limit, CORS, authentication) say why, in words meant for
+     * the caller, and with which code.
+     */
+    public static void describe(HttpServletRequest request, ErrorCode code, String detail) {
+        request.setAttribute(CODE_ATTRIBUTE, code);
         request.setAttribute(DETAIL_ATTRIBUTE, detail);
     }
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
-        ErrorCode code = codeFor(status);
+        ErrorCode code =
+                request.getAttribute(CODE_ATTRIBUTE) instanceof ErrorCode described ? described : codeFor(status);
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error) {
             log.error("Unhandled error outside Spring MVC", error);
         }
@@ -49,7 +55,8 @@ class ProblemErrorController implements ErrorController {
     private static ErrorCode codeFor(int status) {
         return switch (status) {
             case 400 -> ErrorCode.INVALID_REQUEST;
-            case 403 -> ErrorCode.FORBIDDEN_ORIGIN;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.RESOURCE_NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;

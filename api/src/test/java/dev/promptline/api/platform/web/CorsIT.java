@@ -1,5 +1,6 @@
 package dev.promptline.api.platform.web;
 
+import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.Http;
@@ -41,7 +42,7 @@ class CorsIT extends IsolatedDatabase {
                 .header("Access-Control-Request-Method", "POST")
                 .build());
 
-        ProblemDetailsIT.assertProblem(response, 403, "FORBIDDEN_ORIGIN", "/api/v1/prompts");
+        assertProblem(response, 403, "FORBIDDEN_ORIGIN", "/api/v1/prompts");
         assertThat(Http.json(response).get("detail").asString()).contains("https://evil.example.net");
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.promptline.api.platform.web;
 
+import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.Http;
@@ -11,10 +12,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -67,7 +66,7 @@ class ProblemDetailsIT extends IsolatedDatabase {
 
     @Test
     void unknownPathIsNotFound() {
-        assertProblem(http.get("/api/v1/nothing-here"), 404, "RESOURCE_NOT_FOUND", "/api/v1/nothing-here");
+        assertProblem(http.get("/nothing-here"), 404, "RESOURCE_NOT_FOUND", "/nothing-here");
     }
 
     @Test
@@ -153,11 +152,11 @@ class ProblemDetailsIT extends IsolatedDatabase {
 
     @Test
     void problemsAreProblemJsonEvenWhenTheClientAsksForHtml() {
-        var response = http.send(http.request("/api/v1/nothing-here")
+        var response = http.send(http.request("/nothing-here")
                 .header("Accept", "text/html")
                 .GET()
                 .build());
-        assertProblem(response, 404, "RESOURCE_NOT_FOUND", "/api/v1/nothing-here");
+        assertProblem(response, 404, "RESOURCE_NOT_FOUND", "/nothing-here");
     }
 
     @Test
@@ -176,7 +175,7 @@ class ProblemDetailsIT extends IsolatedDatabase {
     class RequestIds {
         @Test
         void aCallersIdIsKeptAndReturned() {
-            var response = http.send(http.request("/api/v1/nothing-here")
+            var response = http.send(http.request("/nothing-here")
                     .header("X-Request-Id", "gateway-123")
                     .GET()
                     .build());
@@ -186,7 +185,7 @@ class ProblemDetailsIT extends IsolatedDatabase {
 
         @Test
         void anUnsafeIdIsReplaced() {
-            var response = http.send(http.request("/api/v1/nothing-here")
+            var response = http.send(http.request("/nothing-here")
                     .header("X-Request-Id", "bad id\",\"level\":\"ERROR")
                     .GET()
                     .build());
@@ -216,24 +215,6 @@ class ProblemDetailsIT extends IsolatedDatabase {
             assertThat(response.statusCode()).isEqualTo(413);
             assertThat(Http.json(response).get("requestId").asString()).isEqualTo("too-big-1");
         }
-    }
-
-    static JsonNode assertProblem(HttpResponse<String> response, int status, String code, String instance) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        JsonNode problem = Http.json(response);
-        assertThat(problem.get("status").asInt()).isEqualTo(status);
-        assertThat(problem.get("code").asString()).isEqualTo(code);
-        assertThat(problem.get("type").asString())
-                .isEqualTo("https://promptline.dev/problems/"
-                        + code.toLowerCase(Locale.ROOT).replace('_', '-'));
-        assertThat(problem.get("title").asString()).isNotBlank();
-        assertThat(problem.get("detail").asString()).isNotBlank();
-        assertThat(problem.get("instance").asString()).isEqualTo(instance);
-        assertThat(problem.get("requestId").asString())
-                .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
-        assertThat(response.body()).doesNotContain("\"trace\"").doesNotContain("Exception");
-        return problem;
     }
 
     record Item(@NotBlank String label) {}

@@ -1,0 +1,124 @@
+package dev.promptline.api.organizations;
+
+import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.errors.PromptlineException;
+import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.tenancy.Role;
+import dev.promptline.api.platform.tenancy.UserId;
+import dev.promptline.api.platform.web.Cursor;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class UserRepository {
+    private static final String COLUMNS = "id, organization_id, email, name, role, created_at, updated_at";
+    private static final String FIND = "SELECT " + COLUMNS + """
+             FROM users
+            WHERE organization_id = :organizationId
+              AND id = :id
+            """;
+    private static final String LIST = "SELECT " + COLUMNS + """
+             FROM users
+            WHERE organization_id = :organizationId
+              AND (CAST(:afterCreatedAt AS timestamptz) IS NULL
+                   OR (created_at, id) > (CAST(:afterCreatedAt AS timestamptz), CAST(:afterId AS uuid)))
+            ORDER BY created_at, id
+            LIMIT :limit
+            """;
+    private static final String INSERT = """
+            INSERT INTO users (organization_id, email, name, role)
+            VALUES (:organizationId, :email, :name, :role)
+            RETURNING""" + " " + COLUMNS;
+    private static final String UPDATE = """
+            UPDATE users
+               SET name = :name, role = :role, updated_at = now()
+             WHERE organization_id = :organizationId
+               AND id = :id
+            RETURNING""" + " " + COLUMNS;
+    private static final String DELETE = "DELETE FROM users WHERE organization_id = :organizationId AND id = :id";
+    private static final String COUNT_OWNERS =
+            "SELECT count(*) FROM users WHERE organization_id = :organizationId AND role = 'owner'";
+
+    private final JdbcClient jdbc;
+
+    UserRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<User> find(OrganizationId organizationId, UserId id) {
+        return jdbc.sql(FIND)
+                .param("organizationId", organizationId.value())
+                .param("id", id.value())
+                .query(UserRepository::map)
+                .optional();
+    }
+
+    List<User> list(OrganizationId organizationId, @Nullable Cursor after, int limit) {
+        return jdbc.sql(LIST)
+                .param("organizationId", organizationId.value())
+                .param("afterCreatedAt", after == null ? null : java.sql.Timestamp.from(after.createdAt()))
+                .param("afterId", after == null ? null : after.id())
+                .param("limit", limit)
+                .query(UserRepository::map)
+                .list();
+    }
+
+    User insert(OrganizationId organizationId, String email, @Nullable String name, Role role) {
+        try {
+            return jdbc.sql(INSERT)
+                    .param("organizationId", organizationId.value())
+                    .param("email", email)
+                    .param("name", name)
+                    .param("role", role.value())
+                    .query(UserRepository::map)
+                    .single();
+        } catch (DuplicateKeyException e) {
+            throw new PromptlineException(
+                    ErrorCode.USER_EMAIL_TAKEN,
+                    "A user with e-mail '%s' already exists in this organization.".formatted(email),
+                    e);
+        }
+    }
+
+    Optional<User> update(OrganizationId organizationId, UserId id, @Nullable String name, Role role) {
+        return jdbc.sql(UPDATE)
+                .param("organizationId", organizationId.value())
+                .param("id", id.value())
+                .param("name", name)
+                .param("role", role.value())
+                .query(UserRepository::map)
+                .optional();
+    }
+
+    boolean delete(OrganizationId organizationId, UserId id) {
+        return jdbc.sql(DELETE)
+                        .param("organizationId", organizationId.value())
+                        .param("id", id.value())
+                        .update()
+                > 0;
+    }
+
+    int countOwners(OrganizationId organizationId) {
+        return jdbc.sql(COUNT_OWNERS)
+                .param("organizationId", organizationId.value())
+                .query(Integer.class)
+                .single();
+    }
+
+    static User map(ResultSet row, int rowNumber) throws SQLException {
+        return new User(
+                new UserId(row.getObject("id", java.util.UUID.class)),
+                new OrganizationId(row.getObject("organization_id", java.util.UUID.class)),
+                row.getString("email"),
+                row.getString("name"),
+                Role.fromValue(row.getString("role")),
+                row.getTimestamp("created_at").toInstant(),
+                row.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.promptline.api.organizations;
+
+import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.errors.PromptlineException;
+import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.tenancy.Role;
+import dev.promptline.api.platform.tenancy.UserId;
+import dev.promptline.api.platform.web.Cursor;
+import dev.promptline.api.platform.web.Page;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The people of an organization and their roles. */
+@Service
+public class UserService {
+    private final UserRepository users;
+
+    UserService(UserRepository users) {
+        this.users = users;
+    }
+
+    public Page<User> list(Caller caller, @Nullable String pageToken, @Nullable Integer pageSize) {
+        int size = Cursor.pageSize(pageSize);
+        return Cursor.page(
+                users.list(caller.organizationId(), Cursor.decode(pageToken), size + 1),
+                size,
+                user -> new Cursor(user.createdAt(), user.id().value()));
+    }
+
+    public User get(Caller caller, UserId id) {
+        return users.find(caller.organizationId(), id).orElseThrow(() -> notFound(id));
+    }
+
+    public User create(Caller caller, String email, @Nullable String name, Role role) {
+        requireNotOutranked(caller, role, "create");
+        return users.insert(caller.organizationId(), email, name, role);
+    }
+
+    @Transactional
+    public User update(Caller caller, UserId id, @Nullable String name, @Nullable Role role) {
+        User user = get(caller, id);
+        requireNotOutranked(caller, user.role(), "change");
+        Role newRole = role == null ? user.role() : role;
+        requireNotOutranked(caller, newRole, "grant that role to");
+        if (user.role() == Role.OWNER && newRole != Role.OWNER) {
+            requireAnotherOwner(caller);
+        }
+        return users.update(caller.organizationId(), id, name == null ? user.name() : name, newRole)
+                .orElseThrow(() -> notFound(id));
+    }
+
+    @Transactional
+    public void delete(Caller caller, UserId id) {
+        User user = get(caller, id);
+        requireNotOutranked(caller, user.role(), "remove");
+        if (user.role() == Role.OWNER) {
+            requireAnotherOwner(caller);
+        }
+        users.delete(caller.organizationId(), id);
+    }
+
+    private void requireAnotherOwner(Caller caller) {
+        if (users.countOwners(caller.organizationId()) <= 1) {
+            throw new PromptlineException(
+                    ErrorCode.LAST_OWNER, "This is the organization's last owner; make someone else owner first.");
+        }
+    }
+
+    /** An admin manages members and viewers (and other admins), but only an owner deals with owners. */
+    static void requireNotOutranked(Caller caller, Role target, String action) {
+        if (!caller.role().isAtLeast(target)) {
+            throw new PromptlineException(
+                    ErrorCode.FORBIDDEN,
+                    "A %s cannot %s a user with role %s."
+                            .formatted(caller.role().value(), action, target.value()));
+        }
+    }
+
+    static PromptlineException notFound(UserId id) {
+        return new PromptlineException(ErrorCode.RESOURCE_NOT_FOUND, "No user %s in this organization.".formatted(id));
+    }
+}

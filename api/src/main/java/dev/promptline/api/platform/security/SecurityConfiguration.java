@@ -1,0 +1,74 @@
+package dev.promptline.api.platform.security;
+
+import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.tenancy.Role;
+import dev.promptline.api.platform.web.ProblemErrorController;
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/**
+ * Who may call what. Every {@code /api/**} request needs an API key; reads need any role, writes need member or
+ * above, and managing the organization's users and keys needs admin or above. Probes, the OpenAPI document and
+ * Swagger UI are open. Refusals are problem details, written through the same error dispatch as every other error.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+class SecurityConfiguration {
+    private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**"};
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, CallerAuthenticator authenticator) throws Exception {
+        AuthenticationEntryPoint entryPoint = (request, response, exception) -> {
+            ProblemErrorController.describe(
+                    request,
+                    ErrorCode.UNAUTHENTICATED,
+                    request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                            ? "Send an API key as 'Authorization: Bearer <key>'."
+                            : "The API key is invalid, expired or revoked.");
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            response.sendError(HttpStatus.UNAUTHORIZED.value());
+        };
+        AccessDeniedHandler accessDenied = (request, response, exception) -> {
+            ProblemErrorController.describe(
+                    request,
+                    ErrorCode.FORBIDDEN,
+                    "Your role does not allow %s %s.".formatted(request.getMethod(), request.getRequestURI()));
+            response.sendError(HttpStatus.FORBIDDEN.value());
+        };
+        // API keys in a header, no cookies: there is no session to protect from CSRF and nothing to remember.
+        return http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .addFilterBefore(new BearerTokenFilter(authenticator, entryPoint), AuthorizationFilter.class)
+                .exceptionHandling(exceptions ->
+                        exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, ADMINISTRATION)
+                        .authenticated()
+                        .requestMatchers(ADMINISTRATION)
+                        .hasAnyAuthority(Role.OWNER.authority(), Role.ADMIN.authority())
+                        .requestMatchers(HttpMethod.GET, "/api/**")
+                        .authenticated()
+                        .requestMatchers("/api/**")
+                        .hasAnyAuthority(Role.OWNER.authority(), Role.ADMIN.authority(), Role.MEMBER.authority())
+                        .anyRequest()
+                        .permitAll())
+                .build();
+    }
+}

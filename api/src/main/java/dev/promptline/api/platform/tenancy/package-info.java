@@ -1,0 +1,4 @@
+@NullMarked
+package dev.promptline.api.platform.tenancy;
+
+import org.jspecify.annotations.NullMarked;
