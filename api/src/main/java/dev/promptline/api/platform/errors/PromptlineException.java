@@ -2,6 +2,7 @@ package dev.promptline.api.platform.errors;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +13,7 @@ public class PromptlineException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
+    private final List<FieldViolation> violations;
 
     public PromptlineException(ErrorCode code, String detail) {
         this(code, detail, null);
@@ -20,9 +22,25 @@ public class PromptlineException extends RuntimeException {
     public PromptlineException(ErrorCode code, String detail, @Nullable Throwable cause) {
         super(requireNonNull(detail, "detail is null"), cause);
         this.code = requireNonNull(code, "code is null");
+        this.violations = List.of();
+    }
+
+    private PromptlineException(FieldViolation violation) {
+        super("The request has 1 invalid field(s); see errors.");
+        this.code = ErrorCode.INVALID_REQUEST;
+        this.violations = List.of(violation);
+    }
+
+    /** A field that passed the declarative checks but breaks a rule only the service can check. */
+    public static PromptlineException invalidField(String pointer, String detail) {
+        return new PromptlineException(new FieldViolation(pointer, detail));
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    public List<FieldViolation> violations() {
+        return violations;
     }
 }

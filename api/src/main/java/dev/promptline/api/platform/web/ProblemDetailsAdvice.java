@@ -1,6 +1,7 @@
 package dev.promptline.api.platform.web;
 
 import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.errors.FieldViolation;
 import dev.promptline.api.platform.errors.PromptlineException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -51,6 +52,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(PromptlineException.class)
     ResponseEntity<ProblemDetail> onPromptline(PromptlineException e, HttpServletRequest request) {
         logIfOurs(e.code(), e);
+        if (!e.violations().isEmpty()) {
+            return Problems.response(
+                    problems.withErrors(e.code(), e.getMessage(), request.getRequestURI(), e.violations()));
+        }
         return Problems.response(problems.create(e.code(), e.getMessage(), request.getRequestURI()));
     }
 
@@ -81,9 +86,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
             HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Problems.FieldError> errors = e.getParameterValidationResults().stream()
+        List<FieldViolation> errors = e.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream()
-                        .map(error -> new Problems.FieldError(
+                        .map(error -> new FieldViolation(
                                 "#/" + result.getMethodParameter().getParameterName(),
                                 String.valueOf(error.getDefaultMessage()))))
                 .toList();
@@ -106,7 +111,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .body(problem);
     }
 
-    private ResponseEntity<Object> validationProblem(List<Problems.FieldError> errors, WebRequest request) {
+    private ResponseEntity<Object> validationProblem(List<FieldViolation> errors, WebRequest request) {
         ProblemDetail problem = problems.withErrors(
                 ErrorCode.INVALID_REQUEST,
                 "The request has %d invalid field(s); see errors.".formatted(errors.size()),
@@ -117,12 +122,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .body(problem);
     }
 
-    private static List<Problems.FieldError> fieldErrors(BindingResult result) {
-        var errors = new ArrayList<Problems.FieldError>();
+    private static List<FieldViolation> fieldErrors(BindingResult result) {
+        var errors = new ArrayList<FieldViolation>();
         result.getGlobalErrors()
-                .forEach(error -> errors.add(new Problems.FieldError("#", String.valueOf(error.getDefaultMessage()))));
+                .forEach(error -> errors.add(new FieldViolation("#", String.valueOf(error.getDefaultMessage()))));
         result.getFieldErrors()
-                .forEach(error -> errors.add(new Problems.FieldError(
+                .forEach(error -> errors.add(new FieldViolation(
                         JsonPointers.fromPropertyPath(error.getField()), String.valueOf(error.getDefaultMessage()))));
         return List.copyOf(errors);
     }

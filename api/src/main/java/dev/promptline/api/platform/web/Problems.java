@@ -1,6 +1,7 @@
 package dev.promptline.api.platform.web;
 
 import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.errors.FieldViolation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -38,7 +39,7 @@ class Problems {
         return problem;
     }
 
-    ProblemDetail withErrors(ErrorCode code, String detail, String path, List<FieldError> errors) {
+    ProblemDetail withErrors(ErrorCode code, String detail, String path, List<FieldViolation> errors) {
         ProblemDetail problem = create(code, detail, path);
         problem.setProperty("errors", errors);
         return problem;
@@ -49,7 +50,4 @@ class Problems {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }
-
-    /** One bad field: a JSON Pointer into the request (RFC 6901, as a URI fragment) and what is wrong with it. */
-    record FieldError(String pointer, String detail) {}
 }
