@@ -9,6 +9,7 @@ import dev.promptline.api.platform.web.Page;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -89,7 +90,11 @@ public class ModelService {
     }
 
     public Model get(OrganizationId organizationId, ModelId id) {
-        return models.find(organizationId, id).orElseThrow(() -> notFound(id));
+        return find(organizationId, id).orElseThrow(() -> notFound(id));
+    }
+
+    public Optional<Model> find(OrganizationId organizationId, ModelId id) {
+        return models.find(organizationId, id);
     }
 
     public Page<Model> list(

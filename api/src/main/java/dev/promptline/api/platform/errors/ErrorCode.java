@@ -19,6 +19,8 @@ public enum ErrorCode {
     LAST_OWNER(409, "An organization needs an owner", Category.CLIENT),
     MODEL_NAME_TAKEN(409, "Model name already in use", Category.CLIENT),
     MODEL_IN_USE(409, "Model in use", Category.CLIENT),
+    PROMPT_NAME_TAKEN(409, "Prompt name already in use", Category.CLIENT),
+    VERSION_CONFLICT(409, "Stale base version", Category.CLIENT),
     CREDENTIALS_NOT_CONFIGURED(422, "Credential encryption not configured", Category.CLIENT),
     NOT_ACCEPTABLE(406, "Not acceptable", Category.CLIENT),
     FORBIDDEN_ORIGIN(403, "Cross-origin request refused", Category.CLIENT),

@@ -1,0 +1,333 @@
+package dev.promptline.api.prompts;
+
+import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.platform.errors.PromptlineException;
+import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.web.Page;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Prompts and their versions. {@code GET} on a prompt answers with one version: the newest, or the one named by
+ * {@code ?version=} or {@code ?label=}.
+ */
+@RestController
+@RequestMapping("/api/v1/prompts")
+@Validated
+class PromptController {
+    private static final String LABEL = "[a-z0-9][a-z0-9_.-]{0,99}";
+
+    private final PromptService prompts;
+
+    PromptController(PromptService prompts) {
+        this.prompts = prompts;
+    }
+
+    @GetMapping
+    Page<PromptSummary> list(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) @Nullable @Size(max = 255) String name,
+            @RequestParam(required = false) @Nullable @Size(max = 100) String tag,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = LABEL) String label,
+            @RequestParam(required = false) @Nullable String pageToken,
+            @RequestParam(required = false) @Nullable Integer pageSize) {
+        return prompts.list(caller, name, tag, label, pageToken, pageSize).map(PromptSummary::from);
+    }
+
+    @PostMapping
+    ResponseEntity<PromptResponse> create(
+            @AuthenticationPrincipal Caller caller, @Valid @RequestBody CreatePromptRequest request) {
+        var resolved = prompts.create(
+                caller,
+                request.name(),
+                request.description() == null ? "" : request.description(),
+                request.tags() == null ? List.of() : request.tags(),
+                request.draft());
+        return ResponseEntity.created(
+                        URI.create("/api/v1/prompts/" + resolved.prompt().id()))
+                .body(PromptResponse.from(resolved));
+    }
+
+    @GetMapping("/{promptId}")
+    PromptResponse get(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @RequestParam(required = false) @Nullable @Min(1) Integer version,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = LABEL) String label) {
+        return PromptResponse.from(
+                prompts.get(caller, new PromptId(promptId), new PromptService.Selector(version, label)));
+    }
+
+    @GetMapping("/by-name/{name}")
+    PromptResponse getByName(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable @Size(max = 255) String name,
+            @RequestParam(required = false) @Nullable @Min(1) Integer version,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = LABEL) String label) {
+        return PromptResponse.from(prompts.getByName(caller, name, new PromptService.Selector(version, label)));
+    }
+
+    @PatchMapping("/{promptId}")
+    PromptSummary update(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @Valid @RequestBody UpdatePromptRequest request) {
+        return PromptSummary.from(
+                prompts.update(caller, new PromptId(promptId), request.description(), request.tags()));
+    }
+
+    @DeleteMapping("/{promptId}")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID promptId) {
+        prompts.delete(caller, new PromptId(promptId));
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/{promptId}/versions")
+    Page<VersionResponse> versions(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @RequestParam(required = false) @Nullable String pageToken,
+            @RequestParam(required = false) @Nullable Integer pageSize) {
+        return prompts.versions(caller, new PromptId(promptId), pageToken, pageSize)
+                .map(VersionResponse::from);
+    }
+
+    @PostMapping("/{promptId}/versions")
+    ResponseEntity<VersionResponse> addVersion(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @Valid @RequestBody CreateVersionRequest request) {
+        PromptVersion version =
+                prompts.addVersion(caller, new PromptId(promptId), request.baseVersion(), request.draft());
+        return ResponseEntity.created(
+                        URI.create("/api/v1/prompts/%s/versions/%d".formatted(promptId, version.version())))
+                .body(VersionResponse.from(version));
+    }
+
+    @GetMapping("/{promptId}/versions/{version}")
+    VersionResponse version(
+            @AuthenticationPrincipal Caller caller, @PathVariable UUID promptId, @PathVariable @Min(1) int version) {
+        return VersionResponse.from(
+                prompts.get(caller, new PromptId(promptId), new PromptService.Selector(version, null))
+                        .version());
+    }
+
+    @PutMapping("/{promptId}/labels/{label}")
+    PromptSummary setLabel(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @PathVariable @Pattern(regexp = LABEL) String label,
+            @Valid @RequestBody SetLabelRequest request) {
+        return PromptSummary.from(prompts.setLabel(caller, new PromptId(promptId), label, request.version()));
+    }
+
+    @DeleteMapping("/{promptId}/labels/{label}")
+    PromptSummary deleteLabel(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @PathVariable @Pattern(regexp = LABEL) String label) {
+        return PromptSummary.from(prompts.deleteLabel(caller, new PromptId(promptId), label));
+    }
+
+    /** Shows what a version sends to a model for these variables, without calling one. */
+    @PostMapping("/{promptId}/render")
+    RenderResponse render(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @Valid @RequestBody RenderRequest request) {
+        var resolved = prompts.get(
+                caller, new PromptId(promptId), new PromptService.Selector(request.version(), request.label()));
+        return new RenderResponse(
+                resolved.version().version(), prompts.render(resolved.version(), request.variables()));
+    }
+
+    record MessageRequest(
+            @NotNull @Pattern(regexp = "system|user|assistant")
+            String role,
+
+            @NotNull @Size(max = 100_000) String content) {}
+
+    record TemplateRequest(
+            @NotNull @Pattern(regexp = "text|chat") String format,
+            @Nullable @Size(max = 100_000) String text,
+            @Nullable @Size(min = 1, max = 100) List<@NotNull @Valid MessageRequest> messages) {
+        PromptTemplate toTemplate() {
+            if (format.equals("text")) {
+                if (text == null || messages != null) {
+                    throw PromptlineException.invalidField("#/template", "a text template has text and no messages");
+                }
+                return new PromptTemplate.Text(text);
+            }
+            if (messages == null || text != null) {
+                throw PromptlineException.invalidField("#/template", "a chat template has messages and no text");
+            }
+            return new PromptTemplate.Chat(messages.stream()
+                    .map(message -> new ChatMessage(message.role(), message.content()))
+                    .toList());
+        }
+    }
+
+    record ParametersRequest(
+            @Nullable @DecimalMin("0") @DecimalMax("2") Double temperature,
+            @Nullable @DecimalMin("0") @DecimalMax("1") Double topP,
+            @Nullable @Min(1) @Max(1_000_000) Integer maxTokens,
+            @Nullable @Size(max = 4) List<@NotBlank @Size(max = 64) String> stop) {
+        ModelParameters toParameters() {
+            return new ModelParameters(temperature, topP, maxTokens, stop);
+        }
+    }
+
+    record CreatePromptRequest(
+            @NotBlank @Size(max = 255) @Pattern(regexp = "[^/]+", message = "must not contain '/'")
+            String name,
+
+            @Nullable @Size(max = 10_000) String description,
+            @Nullable @Size(max = 20) List<@NotBlank @Size(max = 100) String> tags,
+            @NotNull @Valid TemplateRequest template,
+            @Nullable UUID modelId,
+            @Nullable @Valid ParametersRequest parameters,
+            @Nullable @Size(max = 1_000) String commitMessage) {
+        PromptService.Draft draft() {
+            return new PromptService.Draft(
+                    template.toTemplate(),
+                    modelId,
+                    parameters == null ? null : parameters.toParameters(),
+                    commitMessage == null ? "" : commitMessage);
+        }
+    }
+
+    record UpdatePromptRequest(
+            @Nullable @Size(max = 10_000) String description,
+            @Nullable @Size(max = 20) List<@NotBlank @Size(max = 100) String> tags) {}
+
+    record CreateVersionRequest(
+            @NotNull @Min(1) Integer baseVersion,
+            @NotNull @Valid TemplateRequest template,
+            @Nullable UUID modelId,
+            @Nullable @Valid ParametersRequest parameters,
+            @Nullable @Size(max = 1_000) String commitMessage) {
+        PromptService.Draft draft() {
+            return new PromptService.Draft(
+                    template.toTemplate(),
+                    modelId,
+                    parameters == null ? null : parameters.toParameters(),
+                    commitMessage == null ? "" : commitMessage);
+        }
+    }
+
+    record SetLabelRequest(@NotNull @Min(1) Integer version) {}
+
+    record RenderRequest(
+            @NotNull @Size(max = 100)
+            Map<@Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,63}") String, @NotNull String> variables,
+
+            @Nullable @Min(1) Integer version,
+            @Nullable @Pattern(regexp = LABEL) String label) {}
+
+    record RenderResponse(int version, List<ChatMessage> messages) {}
+
+    record TemplateResponse(
+            String format, @Nullable String text, @Nullable List<ChatMessage> messages) {
+        static TemplateResponse from(PromptTemplate template) {
+            return switch (template) {
+                case PromptTemplate.Text text -> new TemplateResponse("text", text.text(), null);
+                case PromptTemplate.Chat chat -> new TemplateResponse("chat", null, chat.messages());
+            };
+        }
+    }
+
+    record VersionResponse(
+            int version,
+            TemplateResponse template,
+            List<String> variables,
+            @Nullable UUID modelId,
+            ModelParameters parameters,
+            String commitMessage,
+            @Nullable UUID createdBy,
+            Instant createdAt) {
+        static VersionResponse from(PromptVersion version) {
+            return new VersionResponse(
+                    version.version(),
+                    TemplateResponse.from(version.template()),
+                    version.variables(),
+                    version.modelId(),
+                    version.parameters(),
+                    version.commitMessage(),
+                    version.createdBy() == null ? null : version.createdBy().value(),
+                    version.createdAt());
+        }
+    }
+
+    record PromptSummary(
+            UUID id,
+            String name,
+            String description,
+            List<String> tags,
+            int latestVersion,
+            Map<String, Integer> labels,
+            Instant createdAt,
+            Instant updatedAt) {
+        static PromptSummary from(Prompt prompt) {
+            return new PromptSummary(
+                    prompt.id().value(),
+                    prompt.name(),
+                    prompt.description(),
+                    prompt.tags(),
+                    prompt.latestVersion(),
+                    prompt.labels(),
+                    prompt.createdAt(),
+                    prompt.updatedAt());
+        }
+    }
+
+    record PromptResponse(
+            UUID id,
+            String name,
+            String description,
+            List<String> tags,
+            int latestVersion,
+            Map<String, Integer> labels,
+            Instant createdAt,
+            Instant updatedAt,
+            VersionResponse version) {
+        static PromptResponse from(PromptService.Resolved resolved) {
+            Prompt prompt = resolved.prompt();
+            return new PromptResponse(
+                    prompt.id().value(),
+                    prompt.name(),
+                    prompt.description(),
+                    prompt.tags(),
+                    prompt.latestVersion(),
+                    prompt.labels(),
+                    prompt.createdAt(),
+                    prompt.updatedAt(),
+                    VersionResponse.from(resolved.version()));
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.promptline.api.prompts;
+
+import dev.promptline.api.models.Model;
+import dev.promptline.api.models.ModelId;
+import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.models.ModelService;
+import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.errors.PromptlineException;
+import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.web.Cursor;
+import dev.promptline.api.platform.web.Page;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Prompts, their immutable versions and their labels; the module's API for executions and evaluations. */
+@Service
+public class PromptService {
+    private final PromptRepository prompts;
+    private final ModelService models;
+    private final TemplateEngine templates = new TemplateEngine();
+
+    PromptService(PromptRepository prompts, ModelService models) {
+        this.prompts = prompts;
+        this.models = models;
+    }
+
+    /** The content of a new version, as the caller writes it. */
+    public record Draft(
+            PromptTemplate template,
+            @Nullable UUID modelId,
+            @Nullable ModelParameters parameters,
+            String commitMessage) {}
+
+    /** Which version to read: a number, a label, or (both null) the newest. */
+    public record Selector(
+            @Nullable Integer version, @Nullable String label) {
+        public static final Selector LATEST = new Selector(null, null);
+    }
+
+    /** A prompt and one of its versions. */
+    public record Resolved(Prompt prompt, PromptVersion version) {}
+
+    @Transactional
+    public Resolved create(Caller caller, String name, String description, List<String> tags, Draft draft) {
+        PromptId id = prompts.insert(caller.organizationId(), name, description, tags, caller.userId());
+        PromptVersion version = insertVersion(caller, id, 1, draft);
+        return new Resolved(find(caller.organizationId(), id), version);
+    }
+
+    /**
+     * Adds version n+1. {@code baseVersion} is the version the caller edited: if someone else has added a version
+     * since, this is a 409 rather than a silent overwrite of their change.
+     */
+    @Transactional
+    public PromptVersion addVersion(Caller caller, PromptId id, int baseVersion, Draft draft) {
+        int latest = prompts.lockLatestVersion(caller.organizationId(), id).orElseThrow(() -> notFound(id));
+        if (baseVersion != latest) {
+            throw new PromptlineException(
+                    ErrorCode.VERSION_CONFLICT,
+                    "baseVersion is %d but the prompt is at version %d; fetch it and apply your change again."
+                            .formatted(baseVersion, latest));
+        }
+        return insertVersion(caller, id, latest + 1, draft);
+    }
+
+    public Resolved get(Caller caller, PromptId id, Selector selector) {
+        Prompt prompt = find(caller.organizationId(), id);
+        return new Resolved(prompt, version(caller.organizationId(), prompt, selector));
+    }
+
+    public Resolved getByName(Caller caller, String name, Selector selector) {
+        Prompt prompt = prompts.findByName(caller.organizationId(), name)
+                .orElseThrow(() -> new PromptlineException(
+                        ErrorCode.RESOURCE_NOT_FOUND, "No prompt named '%s' in this organization.".formatted(name)));
+        return new Resolved(prompt, version(caller.organizationId(), prompt, selector));
+    }
+
+    public Page<Prompt> list(
+            Caller caller,
+            @Nullable String namePrefix,
+            @Nullable String tag,
+            @Nullable String label,
+            @Nullable String pageToken,
+            @Nullable Integer pageSize) {
+        int size = Cursor.pageSize(pageSize);
+        return Cursor.page(
+                prompts.list(caller.organizationId(), namePrefix, tag, label, Cursor.decode(pageToken), size + 1),
+                size,
+                prompt -> new Cursor(prompt.createdAt(), prompt.id().value()));
+    }
+
+    /** Versions newest first; the page token is the number below which the next page starts. */
+    public Page<PromptVersion> versions(
+            Caller caller, PromptId id, @Nullable String pageToken, @Nullable Integer pageSize) {
+        find(caller.organizationId(), id);
+        int size = Cursor.pageSize(pageSize);
+        Integer before = pageToken == null ? null : parseVersionToken(pageToken);
+        List<PromptVersion> rows = prompts.listVersions(caller.organizationId(), id, before, size + 1);
+        if (rows.size() <= size) {
+            return new Page<>(rows, null);
+        }
+        List<PromptVersion> items = rows.subList(0, size);
+        return new Page<>(items, String.valueOf(items.getLast().version()));
+    }
+
+    @Transactional
+    public Prompt update(Caller caller, PromptId id, @Nullable String description, @Nullable List<String> tags) {
+        Prompt prompt = find(caller.organizationId(), id);
+        prompts.update(
+                caller.organizationId(),
+                id,
+                description == null ? prompt.description() : description,
+                tags == null ? prompt.tags() : tags);
+        return find(caller.organizationId(), id);
+    }
+
+    public void delete(Caller caller, PromptId id) {
+        if (!prompts.delete(caller.organizationId(), id)) {
+            throw notFound(id);
+        }
+    }
+
+    /** Points a label at a version: how a team promotes a version or rolls back. */
+    @Transactional
+    public Prompt setLabel(Caller caller, PromptId id, String label, int version) {
+        find(caller.organizationId(), id);
+        if (!prompts.setLabel(caller.organizationId(), id, label, version, caller.userId())) {
+            throw PromptlineException.invalidField("#/version", "this prompt has no version " + version);
+        }
+        return find(caller.organizationId(), id);
+    }
+
+    public Prompt deleteLabel(Caller caller, PromptId id, String label) {
+        if (!prompts.deleteLabel(caller.organizationId(), id, label)) {
+            find(caller.organizationId(), id);
+            throw new PromptlineException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no label '%s'.".formatted(label));
+        }
+        return find(caller.organizationId(), id);
+    }
+
+    /** Renders a version with the caller's variables, without calling any model. */
+    public List<ChatMessage> render(PromptVersion version, Map<String, String> variables) {
+        return templates.render(version.template(), version.variables(), variables);
+    }
+
+    private PromptVersion insertVersion(Caller caller, PromptId id, int number, Draft draft) {
+        List<String> variables = templates.variables(draft.template(), "#/template");
+        if (draft.modelId() != null) {
+            Model model = models.find(caller.organizationId(), new ModelId(draft.modelId()))
+                    .orElseThrow(
+                            () -> PromptlineException.invalidField("#/modelId", "is not a model of this organization"));
+            if (!model.enabled()) {
+                throw PromptlineException.invalidField("#/modelId", "is disabled");
+            }
+        }
+        return prompts.insertVersion(
+                caller.organizationId(),
+                id,
+                number,
+                draft.template(),
+                variables,
+                draft.modelId(),
+                draft.parameters() == null ? ModelParameters.NONE : draft.parameters(),
+                draft.commitMessage(),
+                caller.userId());
+    }
+
+    private Prompt find(OrganizationId organizationId, PromptId id) {
+        return prompts.find(organizationId, id).orElseThrow(() -> notFound(id));
+    }
+
+    private PromptVersion version(OrganizationId organizationId, Prompt prompt, Selector selector) {
+        if (selector.version() != null && selector.label() != null) {
+            throw new PromptlineException(ErrorCode.INVALID_PARAMETER, "Give either version or label, not both.");
+        }
+        if (selector.label() != null) {
+            return prompts.findLabelledVersion(organizationId, prompt.id(), selector.label())
+                    .orElseThrow(() -> new PromptlineException(
+                            ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no label '%s'.".formatted(selector.label())));
+        }
+        int number = selector.version() == null ? prompt.latestVersion() : selector.version();
+        return prompts.findVersion(organizationId, prompt.id(), number)
+                .orElseThrow(() -> new PromptlineException(
+                        ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no version %d.".formatted(number)));
+    }
+
+    private static int parseVersionToken(String token) {
+        try {
+            return Integer.parseInt(token);
+        } catch (NumberFormatException e) {
+            throw new PromptlineException(ErrorCode.INVALID_PARAMETER, "pageToken is not a token this API returned.");
+        }
+    }
+
+    static PromptlineException notFound(PromptId id) {
+        return new PromptlineException(
+                ErrorCode.RESOURCE_NOT_FOUND, "No prompt %s in this organization.".formatted(id));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.promptline.api.prompts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.platform.tenancy.UserId;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** An immutable version of a prompt, numbered 1, 2, 3, ... per prompt. */
+public record PromptVersion(
+        UUID id,
+        PromptId promptId,
+        int version,
+        PromptTemplate template,
+        List<String> variables,
+        @Nullable UUID modelId,
+        ModelParameters parameters,
+        String commitMessage,
+        @Nullable UserId createdBy,
+        Instant createdAt) {
+    public PromptVersion {
+        requireNonNull(id, "id is null");
+        requireNonNull(promptId, "promptId is null");
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be at least 1: " + version);
+        }
+        requireNonNull(template, "template is null");
+        variables = List.copyOf(requireNonNull(variables, "variables is null"));
+        requireNonNull(parameters, "parameters is null");
+        requireNonNull(commitMessage, "commitMessage is null");
+        requireNonNull(createdAt, "createdAt is null");
+    }
+}
