@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
 import sun.misc.Signal;
@@ -18,8 +19,11 @@ public class ApiApplication {
             seed(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        ConfigurableApplicationContext context = SpringApplication.run(ApiApplication.class, args);
-        exitZeroOnSigterm(context);
+        SpringApplication application = new SpringApplication(ApiApplication.class);
+        // Installed once the server is up, before start-up tasks run, so a SIGTERM at any time after that drains.
+        application.addListeners(
+                (ApplicationStartedEvent started) -> exitZeroOnSigterm(started.getApplicationContext()));
+        application.run(args);
     }
 
     /** Loads the demo data and exits: no web server, migrations first. */

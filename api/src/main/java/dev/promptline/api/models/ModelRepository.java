@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,7 +70,11 @@ class ModelRepository {
         this.json = json;
     }
 
-    Optional<Model> find(OrganizationId organizationId, ModelId id) {
+    @Cacheable(
+            cacheNames = ModelCaches.MODELS,
+            key = "#organizationId.value() + ':' + #id.value()",
+            unless = "#result == null")
+    public Optional<Model> find(OrganizationId organizationId, ModelId id) {
         return jdbc.sql(FIND)
                 .param("organizationId", organizationId.value())
                 .param("id", id.value())

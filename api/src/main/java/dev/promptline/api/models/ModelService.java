@@ -1,5 +1,6 @@
 package dev.promptline.api.models;
 
+import dev.promptline.api.platform.cache.CacheInvalidation;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
@@ -20,11 +21,13 @@ public class ModelService {
     private final ModelRepository models;
     private final CredentialCipher cipher;
     private final BaseUrlPolicy baseUrls;
+    private final CacheInvalidation caches;
 
-    ModelService(ModelRepository models, CredentialCipher cipher, BaseUrlPolicy baseUrls) {
+    ModelService(ModelRepository models, CredentialCipher cipher, BaseUrlPolicy baseUrls, CacheInvalidation caches) {
         this.models = models;
         this.cipher = cipher;
         this.baseUrls = baseUrls;
+        this.caches = caches;
     }
 
     /** What a caller asks to set; {@code null} fields of an update keep their value. */
@@ -86,7 +89,9 @@ public class ModelService {
                 changes.enabled() == null ? current.enabled() : changes.enabled(),
                 current.createdAt(),
                 current.updatedAt());
-        return models.update(updated).orElseThrow(() -> notFound(id));
+        Model saved = models.update(updated).orElseThrow(() -> notFound(id));
+        caches.evictAfterCommit(ModelCaches.MODELS, caller.organizationId().value() + ":" + id.value());
+        return saved;
     }
 
     public Model get(OrganizationId organizationId, ModelId id) {
@@ -114,6 +119,7 @@ public class ModelService {
         if (!models.delete(caller.organizationId(), id)) {
             throw notFound(id);
         }
+        caches.evictAfterCommit(ModelCaches.MODELS, caller.organizationId().value() + ":" + id.value());
     }
 
     private @Nullable URI baseUrl(Provider provider, @Nullable String baseUrl) {

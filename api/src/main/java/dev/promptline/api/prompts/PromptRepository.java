@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -40,12 +41,8 @@ class PromptRepository {
             WHERE p.organization_id = :organizationId
               AND p.id = :id
             """;
-    private static final String FIND_BY_NAME = "SELECT " + PROMPT_COLUMNS + """
-
-            FROM prompts p
-            WHERE p.organization_id = :organizationId
-              AND p.name = :name
-            """;
+    private static final String FIND_ID_BY_NAME =
+            "SELECT id FROM prompts WHERE organization_id = :organizationId AND name = :name";
     /**
      * Filters are NULL-able parameters; the name filter is a prefix match with LIKE's wildcards escaped, so a name
      * containing % or _ matches only itself.
@@ -99,13 +96,6 @@ class PromptRepository {
             FROM prompt_versions
             WHERE organization_id = :organizationId AND prompt_id = :promptId AND version = :version
             """;
-    private static final String FIND_LABELLED_VERSION = "SELECT " + VERSION_COLUMNS + """
-
-            FROM prompt_versions
-            WHERE organization_id = :organizationId
-              AND id = (SELECT prompt_version_id FROM prompt_labels
-                         WHERE organization_id = :organizationId AND prompt_id = :promptId AND name = :label)
-            """;
     private static final String LIST_VERSIONS = "SELECT " + VERSION_COLUMNS + """
 
             FROM prompt_versions
@@ -134,7 +124,16 @@ class PromptRepository {
         this.json = json;
     }
 
-    Optional<Prompt> find(OrganizationId organizationId, PromptId id) {
+    @Cacheable(
+            cacheNames = PromptCaches.PROMPTS,
+            key = "#organizationId.value() + ':' + #id.value()",
+            unless = "#result == null")
+    public Optional<Prompt> find(OrganizationId organizationId, PromptId id) {
+        return findFresh(organizationId, id);
+    }
+
+    /** Bypasses the cache: for reading a prompt back inside the transaction that changed it. */
+    Optional<Prompt> findFresh(OrganizationId organizationId, PromptId id) {
         return jdbc.sql(FIND)
                 .param("organizationId", organizationId.value())
                 .param("id", id.value())
@@ -142,11 +141,15 @@ class PromptRepository {
                 .optional();
     }
 
-    Optional<Prompt> findByName(OrganizationId organizationId, String name) {
-        return jdbc.sql(FIND_BY_NAME)
+    @Cacheable(
+            cacheNames = PromptCaches.PROMPT_IDS,
+            key = "#organizationId.value() + ':' + #name",
+            unless = "#result == null")
+    public Optional<PromptId> findIdByName(OrganizationId organizationId, String name) {
+        return jdbc.sql(FIND_ID_BY_NAME)
                 .param("organizationId", organizationId.value())
                 .param("name", name)
-                .query(this::mapPrompt)
+                .query((row, n) -> new PromptId(row.getObject(1, UUID.class)))
                 .optional();
     }
 
@@ -250,20 +253,15 @@ class PromptRepository {
         }
     }
 
-    Optional<PromptVersion> findVersion(OrganizationId organizationId, PromptId promptId, int version) {
+    @Cacheable(
+            cacheNames = PromptCaches.VERSIONS,
+            key = "#organizationId.value() + ':' + #promptId.value() + ':' + #version",
+            unless = "#result == null")
+    public Optional<PromptVersion> findVersion(OrganizationId organizationId, PromptId promptId, int version) {
         return jdbc.sql(FIND_VERSION)
                 .param("organizationId", organizationId.value())
                 .param("promptId", promptId.value())
                 .param("version", version)
-                .query(this::mapVersion)
-                .optional();
-    }
-
-    Optional<PromptVersion> findLabelledVersion(OrganizationId organizationId, PromptId promptId, String label) {
-        return jdbc.sql(FIND_LABELLED_VERSION)
-                .param("organizationId", organizationId.value())
-                .param("promptId", promptId.value())
-                .param("label", label)
                 .query(this::mapVersion)
                 .optional();
     }

@@ -4,6 +4,7 @@ import dev.promptline.api.models.Model;
 import dev.promptline.api.models.ModelId;
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.models.ModelService;
+import dev.promptline.api.platform.cache.CacheInvalidation;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
@@ -22,11 +23,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class PromptService {
     private final PromptRepository prompts;
     private final ModelService models;
+    private final CacheInvalidation caches;
     private final TemplateEngine templates = new TemplateEngine();
 
-    PromptService(PromptRepository prompts, ModelService models) {
+    PromptService(PromptRepository prompts, ModelService models, CacheInvalidation caches) {
         this.prompts = prompts;
         this.models = models;
+        this.caches = caches;
     }
 
     /** The content of a new version, as the caller writes it. */
@@ -49,7 +52,7 @@ public class PromptService {
     public Resolved create(Caller caller, String name, String description, List<String> tags, Draft draft) {
         PromptId id = prompts.insert(caller.organizationId(), name, description, tags, caller.userId());
         PromptVersion version = insertVersion(caller, id, 1, draft);
-        return new Resolved(find(caller.organizationId(), id), version);
+        return new Resolved(prompts.findFresh(caller.organizationId(), id).orElseThrow(() -> notFound(id)), version);
     }
 
     /**
@@ -65,7 +68,9 @@ public class PromptService {
                     "baseVersion is %d but the prompt is at version %d; fetch it and apply your change again."
                             .formatted(baseVersion, latest));
         }
-        return insertVersion(caller, id, latest + 1, draft);
+        PromptVersion version = insertVersion(caller, id, latest + 1, draft);
+        evict(caller.organizationId(), id);
+        return version;
     }
 
     public Resolved get(Caller caller, PromptId id, Selector selector) {
@@ -74,7 +79,8 @@ public class PromptService {
     }
 
     public Resolved getByName(Caller caller, String name, Selector selector) {
-        Prompt prompt = prompts.findByName(caller.organizationId(), name)
+        Prompt prompt = prompts.findIdByName(caller.organizationId(), name)
+                .flatMap(id -> prompts.find(caller.organizationId(), id))
                 .orElseThrow(() -> new PromptlineException(
                         ErrorCode.RESOURCE_NOT_FOUND, "No prompt named '%s' in this organization.".formatted(name)));
         return new Resolved(prompt, version(caller.organizationId(), prompt, selector));
@@ -116,13 +122,16 @@ public class PromptService {
                 id,
                 description == null ? prompt.description() : description,
                 tags == null ? prompt.tags() : tags);
-        return find(caller.organizationId(), id);
+        evict(caller.organizationId(), id);
+        return prompts.findFresh(caller.organizationId(), id).orElseThrow(() -> notFound(id));
     }
 
+    @Transactional
     public void delete(Caller caller, PromptId id) {
-        if (!prompts.delete(caller.organizationId(), id)) {
-            throw notFound(id);
-        }
+        Prompt prompt = find(caller.organizationId(), id);
+        prompts.delete(caller.organizationId(), id);
+        evict(caller.organizationId(), id);
+        caches.evictAfterCommit(PromptCaches.PROMPT_IDS, PromptCaches.key(caller.organizationId(), prompt.name()));
     }
 
     /** Points a label at a version: how a team promotes a version or rolls back. */
@@ -132,16 +141,19 @@ public class PromptService {
         if (!prompts.setLabel(caller.organizationId(), id, label, version, caller.userId())) {
             throw PromptlineException.invalidField("#/version", "this prompt has no version " + version);
         }
-        return find(caller.organizationId(), id);
+        evict(caller.organizationId(), id);
+        return prompts.findFresh(caller.organizationId(), id).orElseThrow(() -> notFound(id));
     }
 
+    @Transactional
     public Prompt deleteLabel(Caller caller, PromptId id, String label) {
+        find(caller.organizationId(), id);
         if (!prompts.deleteLabel(caller.organizationId(), id, label)) {
-            find(caller.organizationId(), id);
             throw new PromptlineException(
                     ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no label '%s'.".formatted(label));
         }
-        return find(caller.organizationId(), id);
+        evict(caller.organizationId(), id);
+        return prompts.findFresh(caller.organizationId(), id).orElseThrow(() -> notFound(id));
     }
 
     /** Renders a version with the caller's variables, without calling any model. */
@@ -179,15 +191,21 @@ public class PromptService {
         if (selector.version() != null && selector.label() != null) {
             throw new PromptlineException(ErrorCode.INVALID_PARAMETER, "Give either version or label, not both.");
         }
-        if (selector.label() != null) {
-            return prompts.findLabelledVersion(organizationId, prompt.id(), selector.label())
-                    .orElseThrow(() -> new PromptlineException(
-                            ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no label '%s'.".formatted(selector.label())));
+        Integer labelled = selector.label() == null ? null : prompt.labels().get(selector.label());
+        if (selector.label() != null && labelled == null) {
+            throw new PromptlineException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no label '%s'.".formatted(selector.label()));
         }
-        int number = selector.version() == null ? prompt.latestVersion() : selector.version();
+        int number =
+                labelled != null ? labelled : selector.version() == null ? prompt.latestVersion() : selector.version();
         return prompts.findVersion(organizationId, prompt.id(), number)
                 .orElseThrow(() -> new PromptlineException(
                         ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no version %d.".formatted(number)));
+    }
+
+    /** After the transaction commits, the cached prompt (its labels, its newest version) is dropped. */
+    private void evict(OrganizationId organizationId, PromptId id) {
+        caches.evictAfterCommit(PromptCaches.PROMPTS, PromptCaches.key(organizationId.value(), id.value()));
     }
 
     private static int parseVersionToken(String token) {

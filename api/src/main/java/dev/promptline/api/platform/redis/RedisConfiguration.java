@@ -1,6 +1,8 @@
 package dev.promptline.api.platform.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import java.util.Objects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,7 +22,17 @@ class RedisConfiguration {
     @Bean
     LettuceConnectionFactory redisConnectionFactory(RedisProperties properties) {
         RedisURI uri = RedisURI.create(Objects.requireNonNull(properties.url()));
-        var client = LettuceClientConfiguration.builder().commandTimeout(properties.timeout());
+        // While Redis is unreachable, commands fail at once instead of queueing until the timeout: every cache read
+        // would otherwise wait that long before falling back to PostgreSQL.
+        var options = ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(properties.timeout())
+                        .build())
+                .build();
+        var client = LettuceClientConfiguration.builder()
+                .commandTimeout(properties.timeout())
+                .clientOptions(options);
         if (uri.isSsl()) {
             client.useSsl();
         }

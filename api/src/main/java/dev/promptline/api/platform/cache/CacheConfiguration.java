@@ -1,0 +1,75 @@
+package dev.promptline.api.platform.cache;
+
+import dev.promptline.api.platform.redis.ConditionalOnRedis;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.CachingConfigurer;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.interceptor.CacheErrorHandler;
+import org.springframework.cache.interceptor.LoggingCacheErrorHandler;
+import org.springframework.cache.support.NoOpCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.cache.BatchStrategies;
+import org.springframework.data.redis.cache.RedisCacheConfiguration;
+import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.cache.RedisCacheWriter;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.serializer.JacksonJsonRedisSerializer;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+@EnableCaching
+@EnableScheduling
+class CacheConfiguration implements CachingConfigurer {
+    private static final Logger log = LoggerFactory.getLogger(CacheConfiguration.class);
+
+    /** A Redis error on a cached read or write is logged and the call goes to PostgreSQL. */
+    @Override
+    public CacheErrorHandler errorHandler() {
+        return new LoggingCacheErrorHandler(false);
+    }
+
+    /**
+     * Keys are {@code <prefix><cache>:v1:<key>}; bump v1 when a cached type changes shape, so old entries are never
+     * read as the new type. Values are JSON of the cache's declared type. Clearing uses SCAN, never KEYS.
+     */
+    @Bean
+    @ConditionalOnRedis
+    CacheManager redisCacheManager(
+            RedisConnectionFactory connections,
+            JsonMapper json,
+            CacheProperties properties,
+            List<CacheDefinition> definitions) {
+        Map<String, RedisCacheConfiguration> configurations = new LinkedHashMap<>();
+        for (CacheDefinition definition : definitions) {
+            configurations.put(
+                    definition.name(),
+                    RedisCacheConfiguration.defaultCacheConfig()
+                            .entryTtl(properties.ttlOf(definition.name()))
+                            .disableCachingNullValues()
+                            .computePrefixWith(name -> properties.keyPrefix() + name + ":v1:")
+                            .serializeValuesWith(RedisSerializationContext.SerializationPair.fromSerializer(
+                                    new JacksonJsonRedisSerializer<>(json, definition.valueType()))));
+        }
+        return RedisCacheManager.builder(
+                        RedisCacheWriter.nonLockingRedisCacheWriter(connections, BatchStrategies.scan(1000)))
+                .withInitialCacheConfigurations(configurations)
+                .disableCreateOnMissingCache()
+                .build();
+    }
+
+    @Bean
+    @ConditionalOnExpression("'${promptline.redis.url:}'.isBlank()")
+    CacheManager noCache() {
+        log.info("No REDIS_URL: reads are not cached");
+        return new NoOpCacheManager();
+    }
+}

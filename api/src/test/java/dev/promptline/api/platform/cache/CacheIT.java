@@ -1,0 +1,202 @@
+package dev.promptline.api.platform.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.promptline.api.testing.Http;
+import dev.promptline.api.testing.IsolatedDatabase;
+import dev.promptline.api.testing.Tenants;
+import dev.promptline.api.testing.TestRedis;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads are served from Redis after the first one, and a read after a write never returns what the write replaced.
+ * Data comes from the database where a test changes it behind the service's back, to prove where a read came from.
+ */
+@TestPropertySource(properties = "promptline.cache.recovery-check-interval=200ms")
+class CacheIT extends IsolatedDatabase {
+    private static final String PREFIX = "it:" + UUID.randomUUID() + ":";
+    private static final String TRIAGE = """
+            {"name": "triage", "template": {"format": "text", "text": "v1 {{ticket}}"}}
+            """;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("promptline.redis.url", () -> TestRedis.URL);
+        registry.add("promptline.cache.key-prefix", () -> PREFIX);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    Http http;
+    Tenants.Tenant acme;
+    String owner;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        acme = new Tenants(jdbc).create("acme");
+        owner = acme.owner().bearer();
+    }
+
+    @AfterAll
+    static void deleteKeys(@Autowired StringRedisTemplate redis) {
+        var keys = redis.keys(PREFIX + "*");
+        if (keys != null && !keys.isEmpty()) {
+            redis.delete(keys);
+        }
+    }
+
+    @Test
+    void aSecondReadComesFromRedis() {
+        String id = create();
+        http.get("/api/v1/prompts/" + id, owner);
+        assertThat(redis.keys(PREFIX + "prompts:v1:*")).isNotEmpty();
+
+        // Changed behind the service's back: a cached read does not see it.
+        jdbc.sql("UPDATE prompts SET description = 'changed in SQL' WHERE id = ?::uuid")
+                .param(id)
+                .update();
+
+        assertThat(description(id)).isEmpty();
+    }
+
+    @Test
+    void aReadAfterAWriteNeverReturnsTheOldVersion() {
+        String id = create();
+        for (int base = 1; base <= 5; base++) {
+            assertThat(latest(id)).isEqualTo(base);
+            http.postJson(
+                    "/api/v1/prompts/" + id + "/versions",
+                    "{\"baseVersion\": %d, \"template\": {\"format\": \"text\", \"text\": \"v%d {{ticket}}\"}}"
+                            .formatted(base, base + 1),
+                    owner);
+            assertThat(latest(id))
+                    .as("right after writing version %d", base + 1)
+                    .isEqualTo(base + 1);
+        }
+    }
+
+    @Test
+    void movingALabelIsSeenAtOnce() {
+        String id = create();
+        http.postJson(
+                "/api/v1/prompts/" + id + "/versions",
+                "{\"baseVersion\": 1, \"template\": {\"format\": \"text\", \"text\": \"v2 {{ticket}}\"}}",
+                owner);
+        label(id, 1);
+        assertThat(versionAtProduction(id)).isEqualTo(1);
+
+        label(id, 2);
+
+        assertThat(versionAtProduction(id)).isEqualTo(2);
+    }
+
+    @Test
+    void aModelUpdateIsSeenAtOnce() {
+        String id = Http.json(http.postJson(
+                        "/api/v1/models",
+                        "{\"provider\": \"echo\", \"name\": \"echo\", \"providerModelId\": \"echo\"}",
+                        owner))
+                .get("id")
+                .asString();
+        assertThat(Http.json(http.get("/api/v1/models/" + id, owner))
+                        .get("enabled")
+                        .asBoolean())
+                .isTrue();
+        assertThat(redis.keys(PREFIX + "models:v1:*")).isNotEmpty();
+
+        http.patchJson("/api/v1/models/" + id, "{\"enabled\": false}", owner);
+
+        assertThat(Http.json(http.get("/api/v1/models/" + id, owner))
+                        .get("enabled")
+                        .asBoolean())
+                .isFalse();
+    }
+
+    @Test
+    void aDeletedPromptIsGoneAndItsNameFree() {
+        String id = create();
+        http.get("/api/v1/prompts/by-name/triage", owner);
+        assertThat(http.delete("/api/v1/prompts/" + id, owner).statusCode()).isEqualTo(204);
+
+        assertThat(http.get("/api/v1/prompts/" + id, owner).statusCode()).isEqualTo(404);
+        assertThat(http.get("/api/v1/prompts/by-name/triage", owner).statusCode())
+                .isEqualTo(404);
+        String again = create();
+        assertThat(Http.json(http.get("/api/v1/prompts/by-name/triage", owner))
+                        .get("id")
+                        .asString())
+                .isEqualTo(again);
+    }
+
+    @Test
+    void evictionsMissedWhileRedisHangsAreMadeGoodWhenItAnswers() {
+        String id = create();
+        assertThat(latest(id)).isEqualTo(1);
+
+        // Redis stops answering writes for a while (as in a network partition); the entry stays in Redis.
+        redis.execute((org.springframework.data.redis.core.RedisCallback<Object>)
+                connection -> connection.execute("CLIENT", "PAUSE".getBytes(), "3000".getBytes(), "WRITE".getBytes()));
+        var added = http.postJson(
+                "/api/v1/prompts/" + id + "/versions",
+                "{\"baseVersion\": 1, \"template\": {\"format\": \"text\", \"text\": \"v2 {{ticket}}\"}}",
+                owner);
+        assertThat(added.statusCode())
+                .as("the write succeeds although the eviction cannot")
+                .isEqualTo(201);
+
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(latest(id)).isEqualTo(2));
+    }
+
+    private String create() {
+        var response = http.postJson("/api/v1/prompts", TRIAGE, owner);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return Http.json(response).get("id").asString();
+    }
+
+    private int latest(String id) {
+        return Http.json(http.get("/api/v1/prompts/" + id, owner))
+                .get("latestVersion")
+                .asInt();
+    }
+
+    private String description(String id) {
+        return Http.json(http.get("/api/v1/prompts/" + id, owner))
+                .get("description")
+                .asString();
+    }
+
+    private int versionAtProduction(String id) {
+        JsonNode prompt = Http.json(http.get("/api/v1/prompts/" + id + "?label=production", owner));
+        return prompt.get("version").get("version").asInt();
+    }
+
+    private void label(String id, int version) {
+        http.send(http.request("/api/v1/prompts/" + id + "/labels/production")
+                .header("Authorization", owner)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}"))
+                .build());
+    }
+}
