@@ -1,6 +1,7 @@
 package dev.promptline.api.platform.cache;
 
 import dev.promptline.api.platform.redis.ConditionalOnRedis;
+import dev.promptline.api.platform.redis.RedisProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class CacheConfiguration implements CachingConfigurer {
     }
 
     /**
-     * Keys are {@code <prefix><cache>:v1:<key>}; bump v1 when a cached type changes shape, so old entries are never
+     * Keys are {@code <REDIS_KEY_PREFIX><cache>:v1:<key>}; bump v1 when a cached type changes shape, so old entries are never
      * read as the new type. Values are JSON of the cache's declared type. Clearing uses SCAN, never KEYS.
      */
     @Bean
@@ -47,6 +48,7 @@ class CacheConfiguration implements CachingConfigurer {
             RedisConnectionFactory connections,
             JsonMapper json,
             CacheProperties properties,
+            RedisProperties redis,
             List<CacheDefinition> definitions) {
         Map<String, RedisCacheConfiguration> configurations = new LinkedHashMap<>();
         for (CacheDefinition definition : definitions) {
@@ -55,7 +57,7 @@ class CacheConfiguration implements CachingConfigurer {
                     RedisCacheConfiguration.defaultCacheConfig()
                             .entryTtl(properties.ttlOf(definition.name()))
                             .disableCachingNullValues()
-                            .computePrefixWith(name -> properties.keyPrefix() + name + ":v1:")
+                            .computePrefixWith(name -> redis.keyPrefix() + name + ":v1:")
                             .serializeValuesWith(RedisSerializationContext.SerializationPair.fromSerializer(
                                     new JacksonJsonRedisSerializer<>(json, definition.valueType()))));
         }

@@ -26,6 +26,7 @@ public enum ErrorCode {
     FORBIDDEN_ORIGIN(403, "Cross-origin request refused", Category.CLIENT),
     PAYLOAD_TOO_LARGE(413, "Payload too large", Category.CLIENT),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", Category.CLIENT),
+    RATE_LIMITED(429, "Too many requests", Category.CLIENT),
     DATABASE_UNAVAILABLE(503, "Database unavailable", Category.DEPENDENCY),
     INTERNAL(500, "Internal error", Category.SERVER);
 

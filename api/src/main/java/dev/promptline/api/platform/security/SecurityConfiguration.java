@@ -1,12 +1,16 @@
 package dev.promptline.api.platform.security;
 
 import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.redis.RedisProperties;
 import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.ProblemErrorController;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -29,7 +33,17 @@ class SecurityConfiguration {
     private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**"};
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, CallerAuthenticator authenticator) throws Exception {
+    RateLimiter rateLimiter(
+            ObjectProvider<StringRedisTemplate> redis,
+            RedisProperties redisProperties,
+            RateLimitProperties limits,
+            MeterRegistry meters) {
+        return new RateLimiter(redis.getIfAvailable(), redisProperties, limits, meters);
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(
+            HttpSecurity http, CallerAuthenticator authenticator, RateLimiter rateLimiter) throws Exception {
         AuthenticationEntryPoint entryPoint = (request, response, exception) -> {
             ProblemErrorController.describe(
                     request,
@@ -47,6 +61,7 @@ class SecurityConfiguration {
                     "Your role does not allow %s %s.".formatted(request.getMethod(), request.getRequestURI()));
             response.sendError(HttpStatus.FORBIDDEN.value());
         };
+        var bearerTokens = new BearerTokenFilter(authenticator, entryPoint);
         // API keys in a header, no cookies: there is no session to protect from CSRF and nothing to remember.
         return http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -54,7 +69,8 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
-                .addFilterBefore(new BearerTokenFilter(authenticator, entryPoint), AuthorizationFilter.class)
+                .addFilterBefore(bearerTokens, AuthorizationFilter.class)
+                .addFilterAfter(new RateLimitFilter(rateLimiter), BearerTokenFilter.class)
                 .exceptionHandling(exceptions ->
                         exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
                 .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)

@@ -35,7 +35,7 @@ class CacheIT extends IsolatedDatabase {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("promptline.redis.url", () -> TestRedis.URL);
-        registry.add("promptline.cache.key-prefix", () -> PREFIX);
+        registry.add("promptline.redis.key-prefix", () -> PREFIX);
     }
 
     @LocalServerPort
