@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The model registry. Credentials go in and never come out: responses say only what kind is set. */
@@ -56,6 +58,7 @@ class ModelController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<ModelResponse> create(
             @AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateModelRequest request) {
         Model model = models.create(caller, request.provider(), request.changes());
@@ -72,6 +75,7 @@ class ModelController {
     }
 
     @DeleteMapping("/{modelId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID modelId) {
         models.delete(caller, new ModelId(modelId));
         return ResponseEntity.noContent().build();

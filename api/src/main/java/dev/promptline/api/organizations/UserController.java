@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The users of the caller's organization. Reading needs any role; changes need admin or owner. */
@@ -49,6 +51,7 @@ class UserController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<UserResponse> create(
             @AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateUserRequest request) {
         User user = users.create(caller, request.email(), request.name(), request.role());
@@ -64,6 +67,7 @@ class UserController {
     }
 
     @DeleteMapping("/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID userId) {
         users.delete(caller, new UserId(userId));
         return ResponseEntity.noContent().build();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -61,6 +63,7 @@ class PromptController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<PromptResponse> create(
             @AuthenticationPrincipal Caller caller, @Valid @RequestBody CreatePromptRequest request) {
         var resolved = prompts.create(
@@ -103,6 +106,7 @@ class PromptController {
     }
 
     @DeleteMapping("/{promptId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID promptId) {
         prompts.delete(caller, new PromptId(promptId));
         return ResponseEntity.noContent().build();
@@ -119,6 +123,7 @@ class PromptController {
     }
 
     @PostMapping("/{promptId}/versions")
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<VersionResponse> addVersion(
             @AuthenticationPrincipal Caller caller,
             @PathVariable UUID promptId,

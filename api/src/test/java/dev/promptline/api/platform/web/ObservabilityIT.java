@@ -68,7 +68,22 @@ class ObservabilityIT extends IsolatedDatabase {
         var document = http.get("/v3/api-docs");
 
         assertThat(document.statusCode()).isEqualTo(200);
-        assertThat(Http.json(document).get("openapi").asString()).startsWith("3.");
+        JsonNode openApi = Http.json(document);
+        assertThat(openApi.get("openapi").asString()).startsWith("3.");
+        for (String path : new String[] {
+            "/api/v1/models",
+            "/api/v1/prompts",
+            "/api/v1/prompts/{promptId}/versions",
+            "/api/v1/users",
+            "/api/v1/api-keys"
+        }) {
+            assertThat(openApi.get("paths").has(path)).as(path).isTrue();
+        }
+        JsonNode createPrompt = openApi.get("paths").get("/api/v1/prompts").get("post");
+        assertThat(createPrompt.get("responses").has("201")).isTrue();
+        assertThat(createPrompt.get("responses").get("400").get("content").has("application/problem+json"))
+                .isTrue();
+        assertThat(createPrompt.get("security").get(0).has("apiKey")).isTrue();
         assertThat(http.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
     }
 }
