@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -108,7 +109,8 @@ class ApiKeyRepository {
                 .optional();
     }
 
-    Optional<StoredKey> findForAuthentication(String prefix) {
+    @Cacheable(cacheNames = ApiKeyCaches.API_KEYS, key = "#prefix", unless = "#result == null")
+    public Optional<StoredKey> findForAuthentication(String prefix) {
         return jdbc.sql(FIND_FOR_AUTHENTICATION)
                 .param("prefix", prefix)
                 .query((row, n) ->
@@ -122,6 +124,14 @@ class ApiKeyRepository {
                 .param("userId", userId.value())
                 .query(Boolean.class)
                 .single());
+    }
+
+    List<String> prefixesOf(OrganizationId organizationId, UserId userId) {
+        return jdbc.sql("SELECT prefix FROM api_keys WHERE organization_id = :organizationId AND user_id = :userId")
+                .param("organizationId", organizationId.value())
+                .param("userId", userId.value())
+                .query(String.class)
+                .list();
     }
 
     void touch(UUID id) {

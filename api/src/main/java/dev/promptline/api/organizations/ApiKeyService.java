@@ -1,5 +1,6 @@
 package dev.promptline.api.organizations;
 
+import dev.promptline.api.platform.cache.CacheInvalidation;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.security.CallerAuthenticator;
@@ -29,9 +30,12 @@ public class ApiKeyService implements CallerAuthenticator {
     private final Clock clock;
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
 
-    ApiKeyService(ApiKeyRepository keys, UserRepository users) {
+    private final CacheInvalidation caches;
+
+    ApiKeyService(ApiKeyRepository keys, UserRepository users, CacheInvalidation caches) {
         this.keys = keys;
         this.users = users;
+        this.caches = caches;
         this.clock = Clock.systemUTC();
     }
 
@@ -88,7 +92,15 @@ public class ApiKeyService implements CallerAuthenticator {
 
     /** Revoking is immediate and final; revoking twice keeps the first time. */
     public ApiKey revoke(Caller caller, UUID id) {
-        return keys.revoke(caller.organizationId(), id).orElseThrow(() -> notFound(id));
+        ApiKey revoked = keys.revoke(caller.organizationId(), id).orElseThrow(() -> notFound(id));
+        caches.evictAfterCommit(ApiKeyCaches.API_KEYS, revoked.prefix());
+        return revoked;
+    }
+
+    /** Drops a user's keys from the cache, so a new role or a removal applies to the next request. */
+    void forgetKeysOf(OrganizationId organizationId, UserId userId) {
+        caches.evictAfterCommit(
+                ApiKeyCaches.API_KEYS, keys.prefixesOf(organizationId, userId).toArray());
     }
 
     private void touch(UUID keyId, Instant now) {

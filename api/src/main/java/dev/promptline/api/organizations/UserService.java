@@ -15,9 +15,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class UserService {
     private final UserRepository users;
+    private final ApiKeyService keys;
 
-    UserService(UserRepository users) {
+    UserService(UserRepository users, ApiKeyService keys) {
         this.users = users;
+        this.keys = keys;
     }
 
     public Page<User> list(Caller caller, @Nullable String pageToken, @Nullable Integer pageSize) {
@@ -46,8 +48,10 @@ public class UserService {
         if (user.role() == Role.OWNER && newRole != Role.OWNER) {
             requireAnotherOwner(caller);
         }
-        return users.update(caller.organizationId(), id, name == null ? user.name() : name, newRole)
+        User updated = users.update(caller.organizationId(), id, name == null ? user.name() : name, newRole)
                 .orElseThrow(() -> notFound(id));
+        keys.forgetKeysOf(caller.organizationId(), id);
+        return updated;
     }
 
     @Transactional
@@ -57,6 +61,7 @@ public class UserService {
         if (user.role() == Role.OWNER) {
             requireAnotherOwner(caller);
         }
+        keys.forgetKeysOf(caller.organizationId(), id);
         users.delete(caller.organizationId(), id);
     }
 

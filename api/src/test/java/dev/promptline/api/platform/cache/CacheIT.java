@@ -150,6 +150,26 @@ class CacheIT extends IsolatedDatabase {
     }
 
     @Test
+    void revokingAKeyOrDemotingItsUserBitesOnTheNextRequest() {
+        var member = acme.member("member");
+        assertThat(http.get("/api/v1/users", member.bearer()).statusCode()).isEqualTo(200);
+        assertThat(redis.keys(PREFIX + "api-keys:v1:*")).isNotEmpty();
+
+        http.patchJson("/api/v1/users/" + member.userId(), "{\"role\": \"viewer\"}", owner);
+        assertThat(http.postJson("/api/v1/prompts", TRIAGE, member.bearer()).statusCode())
+                .as("a viewer now")
+                .isEqualTo(403);
+
+        String keyId = jdbc.sql("SELECT id FROM api_keys WHERE user_id = ?")
+                .param(member.userId())
+                .query(UUID.class)
+                .single()
+                .toString();
+        http.postJson("/api/v1/api-keys/" + keyId + "/revoke", "", owner);
+        assertThat(http.get("/api/v1/users", member.bearer()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void evictionsMissedWhileRedisHangsAreMadeGoodWhenItAnswers() {
         String id = create();
         assertThat(latest(id)).isEqualTo(1);
