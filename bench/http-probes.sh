@@ -24,7 +24,7 @@ for _ in $(seq 1 120); do curl -sf "localhost:$port/ready" >/dev/null && break; 
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, wrk and the service on the same machine"
 for path in /health /ready; do
-  wrk -t2 -c16 -d10s "http://127.0.0.1:$port$path" >/dev/null   # warm-up: JIT, pool
+  wrk -t2 -c16 -d30s "http://127.0.0.1:$port$path" >/dev/null   # warm-up: JIT, pool
   for connections in 16 128; do
     echo "## GET $path, $connections connections, $duration"
     wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port$path" \

@@ -36,7 +36,8 @@ create_prompt() { # $1: name
 read_prompt() { # $1: label of the run
   local id; id=$(create_prompt "read-$RANDOM")
   local url="http://127.0.0.1:$port/api/v1/prompts/$id"
-  wrk -t2 -c16 -d10s -H "Authorization: Bearer $BENCH_KEY" "$url" >/dev/null
+  # Warm-up: on 2 cores the JIT needs about half a minute before the figures settle.
+  wrk -t2 -c16 -d30s -H "Authorization: Bearer $BENCH_KEY" "$url" >/dev/null
   for connections in 16 128; do
     echo "## GET /api/v1/prompts/{id}, $1, $connections connections, $duration"
     wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $BENCH_KEY" "$url" \
@@ -46,7 +47,7 @@ read_prompt() { # $1: label of the run
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, wrk, redis-benchmark and the service on the same machine"
 echo "## bare Redis GET (redis-benchmark, 16 clients)"
-redis-benchmark -q -t get -c 16 -n 200000 -P 1 | tail -1
+redis-benchmark -q -t get -c 16 -n 200000 | tr '\r' '\n' | grep -E '^GET' | tail -1
 
 run_service redis://127.0.0.1:6379
 read_prompt "Redis cache warm"

@@ -114,6 +114,30 @@ class ModelsIT extends IsolatedDatabase {
     }
 
     @Test
+    void anUnknownProviderOrABadBaseUrlNamesTheField() {
+        var provider = http.postJson(
+                "/api/v1/models",
+                "{\"provider\": \"skynet\", \"name\": \"x\", \"providerModelId\": \"x\"}",
+                acme.owner().bearer());
+        assertThat(Http.json(provider).get("errors").get(0).get("pointer").asString())
+                .isEqualTo("#/provider");
+
+        var url = http.postJson(
+                "/api/v1/models",
+                "{\"provider\": \"custom\", \"name\": \"x\", \"providerModelId\": \"x\", \"baseUrl\": \"http://[::1]:8000\"}",
+                acme.owner().bearer());
+        assertThat(Http.json(url).get("errors").get(0).get("pointer").asString())
+                .isEqualTo("#/baseUrl");
+
+        var temperature = http.postJson(
+                "/api/v1/models",
+                "{\"provider\": \"echo\", \"name\": \"x\", \"providerModelId\": \"x\", \"parameters\": {\"temperature\": 2.5}}",
+                acme.owner().bearer());
+        assertThat(Http.json(temperature).get("errors").get(0).get("pointer").asString())
+                .isEqualTo("#/parameters/temperature");
+    }
+
+    @Test
     void namesAreUniqueAndSqlInThemIsJustText() {
         String name = "x'); DROP TABLE models; --";
         String body = "{\"provider\": \"echo\", \"name\": \"%s\", \"providerModelId\": \"echo\"}".formatted(name);

@@ -1,5 +1,7 @@
 package dev.promptline.api.platform.web;
 
+import dev.promptline.api.platform.errors.FieldViolation;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -18,6 +20,29 @@ final class JsonPointers {
         return "#/" + INDEX.matcher(path).replaceAll(".$1").replace('.', '/');
     }
 
+    /** The field a body failed on, when the parser knows it: unknown fields, wrong types, unknown enum values. */
+    static Optional<FieldViolation> violation(HttpMessageNotReadableException e) {
+        if (e.getCause() instanceof JacksonException mapping
+                && !(e.getCause() instanceof StreamReadException)
+                && !mapping.getPath().isEmpty()) {
+            String pointer = pointer(mapping);
+            return Optional.of(new FieldViolation(
+                    pointer,
+                    mapping instanceof UnrecognizedPropertyException
+                            ? "is not a field of this request"
+                            : "has the wrong type or value"));
+        }
+        return Optional.empty();
+    }
+
+    private static String pointer(JacksonException mapping) {
+        return mapping.getPath().stream()
+                .map(reference -> reference.getPropertyName() != null
+                        ? reference.getPropertyName()
+                        : String.valueOf(reference.getIndex()))
+                .collect(Collectors.joining("/", "#/", ""));
+    }
+
     /**
      * A detail for an unreadable body that helps the caller without echoing Java class names: where the JSON is broken,
      * or which field has the wrong type.
@@ -32,11 +57,7 @@ final class JsonPointers {
                             .formatted(location.getLineNr(), location.getColumnNr());
         }
         if (cause instanceof JacksonException mapping && !mapping.getPath().isEmpty()) {
-            String pointer = mapping.getPath().stream()
-                    .map(reference -> reference.getPropertyName() != null
-                            ? reference.getPropertyName()
-                            : String.valueOf(reference.getIndex()))
-                    .collect(Collectors.joining("/", "#/", ""));
+            String pointer = pointer(mapping);
             return cause instanceof UnrecognizedPropertyException
                     ? "The field %s is not part of this request.".formatted(pointer)
                     : "The field %s has the wrong type or format.".formatted(pointer);

@@ -103,7 +103,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception e, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ErrorCode code = codeFor(e, status);
-        ProblemDetail problem = problems.create(code, detailFor(e, code), path(request));
+        ProblemDetail problem = e instanceof HttpMessageNotReadableException unreadable
+                        && code == ErrorCode.MALFORMED_REQUEST_BODY
+                        && JsonPointers.violation(unreadable).isPresent()
+                ? problems.withErrors(
+                        code,
+                        detailFor(e, code),
+                        path(request),
+                        List.of(JsonPointers.violation(unreadable).get()))
+                : problems.create(code, detailFor(e, code), path(request));
         logIfOurs(code, e);
         return ResponseEntity.status(code.status())
                 .headers(headers)
