@@ -3,11 +3,8 @@ package dev.promptline.api.models;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.web.Page;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -15,7 +12,6 @@ import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -81,14 +77,24 @@ class ModelController {
         return ResponseEntity.noContent().build();
     }
 
-    record ParametersRequest(
-            @Nullable @DecimalMin("0") @DecimalMax("2") Double temperature,
-            @Nullable @DecimalMin("0") @DecimalMax("1") Double topP,
-            @Nullable @Min(1) @Max(1_000_000) Integer maxTokens,
-            @Nullable @Size(max = 4) List<@NotBlank @Size(max = 64) String> stop) {
-        ModelParameters toParameters() {
-            return new ModelParameters(temperature, topP, maxTokens, stop);
-        }
+    private static ModelService.Changes changes(
+            @Nullable String name,
+            @Nullable String providerModelId,
+            @Nullable String baseUrl,
+            @Nullable ParametersRequest parameters,
+            @Nullable CredentialRequest credential,
+            @Nullable BigDecimal inputPricePerMillion,
+            @Nullable BigDecimal outputPricePerMillion,
+            @Nullable Boolean enabled) {
+        return new ModelService.Changes(
+                name,
+                providerModelId,
+                baseUrl,
+                ParametersRequest.toParameters(parameters),
+                credential == null ? null : new ModelService.NewCredential(credential.apiKey(), credential.envVar()),
+                inputPricePerMillion,
+                outputPricePerMillion,
+                enabled);
     }
 
     record CredentialRequest(

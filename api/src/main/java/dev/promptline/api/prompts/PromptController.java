@@ -1,13 +1,11 @@
 package dev.promptline.api.prompts;
 
 import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.models.ParametersRequest;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.web.Page;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -172,6 +170,18 @@ class PromptController {
                 resolved.version().version(), prompts.render(resolved.version(), request.variables()));
     }
 
+    private static PromptService.Draft draft(
+            TemplateRequest template,
+            @Nullable UUID modelId,
+            @Nullable ParametersRequest parameters,
+            @Nullable String commitMessage) {
+        return new PromptService.Draft(
+                template.toTemplate(),
+                modelId,
+                ParametersRequest.toParameters(parameters),
+                commitMessage == null ? "" : commitMessage);
+    }
+
     record MessageRequest(
             @NotNull @Pattern(regexp = "system|user|assistant")
             String role,
@@ -198,16 +208,6 @@ class PromptController {
         }
     }
 
-    record ParametersRequest(
-            @Nullable @DecimalMin("0") @DecimalMax("2") Double temperature,
-            @Nullable @DecimalMin("0") @DecimalMax("1") Double topP,
-            @Nullable @Min(1) @Max(1_000_000) Integer maxTokens,
-            @Nullable @Size(max = 4) List<@NotBlank @Size(max = 64) String> stop) {
-        ModelParameters toParameters() {
-            return new ModelParameters(temperature, topP, maxTokens, stop);
-        }
-    }
-
     record CreatePromptRequest(
             @NotBlank @Size(max = 255) @Pattern(regexp = "[^/]+", message = "must not contain '/'")
             String name,
@@ -219,11 +219,7 @@ class PromptController {
             @Nullable @Valid ParametersRequest parameters,
             @Nullable @Size(max = 1_000) String commitMessage) {
         PromptService.Draft draft() {
-            return new PromptService.Draft(
-                    template.toTemplate(),
-                    modelId,
-                    parameters == null ? null : parameters.toParameters(),
-                    commitMessage == null ? "" : commitMessage);
+            return PromptController.draft(template, modelId, parameters, commitMessage);
         }
     }
 
@@ -238,11 +234,7 @@ class PromptController {
             @Nullable @Valid ParametersRequest parameters,
             @Nullable @Size(max = 1_000) String commitMessage) {
         PromptService.Draft draft() {
-            return new PromptService.Draft(
-                    template.toTemplate(),
-                    modelId,
-                    parameters == null ? null : parameters.toParameters(),
-                    commitMessage == null ? "" : commitMessage);
+            return PromptController.draft(template, modelId, parameters, commitMessage);
         }
     }
 

@@ -3,42 +3,23 @@ package dev.promptline.api.models;
 import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
 import dev.promptline.api.testing.Tenants;
 import java.util.Base64;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 @TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
-class ModelsIT extends IsolatedDatabase {
+class ModelsIT extends AuthenticatedApi {
     private static final String OPENAI = """
             {"provider": "openai", "name": "gpt", "providerModelId": "gpt-4o-mini",
              "parameters": {"temperature": 0.2, "maxTokens": 512},
              "credential": {"apiKey": "sk-live-very-secret"},
              "inputPricePerMillion": 0.15, "outputPricePerMillion": 0.6}
             """;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Http http;
-    Tenants.Tenant acme;
-
-    @BeforeEach
-    void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
-    }
 
     @Test
     void registersAModelAndNeverShowsItsSecret() {

@@ -2,33 +2,14 @@ package dev.promptline.api.organizations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
-import dev.promptline.api.testing.Tenants;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-class ApiKeysIT extends IsolatedDatabase {
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Http http;
-    Tenants.Tenant acme;
-
-    @BeforeEach
-    void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
-    }
+class ApiKeysIT extends AuthenticatedApi {
 
     @Test
     void aNewKeyIsShownOnceAndWorksAtOnce() {

@@ -3,31 +3,12 @@ package dev.promptline.api.organizations;
 import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
-import dev.promptline.api.testing.Tenants;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Every /api/** request needs a valid key; roles decide what it may do; probes and docs stay open. */
-class AuthenticationIT extends IsolatedDatabase {
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Http http;
-    Tenants.Tenant acme;
-
-    @BeforeEach
-    void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
-    }
+class AuthenticationIT extends AuthenticatedApi {
 
     @Test
     void withoutAKeyTheApiAsksForOne() {

@@ -3,33 +3,14 @@ package dev.promptline.api.organizations;
 import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
-import dev.promptline.api.testing.Tenants;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-class UsersIT extends IsolatedDatabase {
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Http http;
-    Tenants.Tenant acme;
-
-    @BeforeEach
-    void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
-    }
+class UsersIT extends AuthenticatedApi {
 
     @Test
     void createsAUserAndPointsAtIt() {

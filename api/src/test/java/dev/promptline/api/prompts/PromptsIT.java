@@ -3,8 +3,8 @@ package dev.promptline.api.prompts;
 import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
 import dev.promptline.api.testing.Tenants;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +13,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-class PromptsIT extends IsolatedDatabase {
+class PromptsIT extends AuthenticatedApi {
     private static final String TRIAGE = """
             {"name": "support-triage", "description": "Triage tickets", "tags": ["support", "triage"],
              "template": {"format": "chat", "messages": [
@@ -27,20 +24,10 @@ class PromptsIT extends IsolatedDatabase {
              "parameters": {"temperature": 0}, "commitMessage": "first"}
             """;
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Http http;
-    Tenants.Tenant acme;
     String owner;
 
     @BeforeEach
     void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
         owner = acme.owner().bearer();
     }
 

@@ -3,9 +3,8 @@ package dev.promptline.api.platform.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
-import dev.promptline.api.testing.Tenants;
 import dev.promptline.api.testing.TestRedis;
 import java.time.Duration;
 import java.util.UUID;
@@ -13,9 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -26,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * Data comes from the database where a test changes it behind the service's back, to prove where a read came from.
  */
 @TestPropertySource(properties = "promptline.cache.recovery-check-interval=200ms")
-class CacheIT extends IsolatedDatabase {
+class CacheIT extends AuthenticatedApi {
     private static final String PREFIX = "it:" + UUID.randomUUID() + ":";
     private static final String TRIAGE = """
             {"name": "triage", "template": {"format": "text", "text": "v1 {{ticket}}"}}
@@ -38,23 +35,13 @@ class CacheIT extends IsolatedDatabase {
         registry.add("promptline.redis.key-prefix", () -> PREFIX);
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Autowired
     StringRedisTemplate redis;
 
-    Http http;
-    Tenants.Tenant acme;
     String owner;
 
     @BeforeEach
     void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
         owner = acme.owner().bearer();
     }
 

@@ -3,49 +3,29 @@ package dev.promptline.api.platform.security;
 import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.promptline.api.testing.Http;
-import dev.promptline.api.testing.IsolatedDatabase;
-import dev.promptline.api.testing.Tenants;
+import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.TestRedis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /** Each API key has its own bucket in Redis: a burst of 3, then one request every 6 seconds. */
 @TestPropertySource(properties = {"promptline.rate-limit.burst=3", "promptline.rate-limit.requests-per-minute=10"})
-class RateLimitIT extends IsolatedDatabase {
+class RateLimitIT extends AuthenticatedApi {
     private static final String PREFIX = "it:" + UUID.randomUUID() + ":";
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("promptline.redis.url", () -> TestRedis.URL);
         registry.add("promptline.redis.key-prefix", () -> PREFIX);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Http http;
-    Tenants.Tenant acme;
-
-    @BeforeEach
-    void setUp() {
-        http = new Http(port);
-        acme = new Tenants(jdbc).create("acme");
     }
 
     @AfterAll
