@@ -1,0 +1,10 @@
+package dev.promptline.runtime.graph;
+
+/** Where a graph run reports what happens, as it happens. The gRPC adapter turns these into stream events. */
+public interface EventSink {
+    void nodeStarted(String node);
+
+    void tokenDelta(String text);
+
+    void nodeCompleted(String node);
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.promptline.runtime.graph;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.promptline.runtime.grpc;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.promptline.runtime.llm;
+
+import org.jspecify.annotations.NullMarked;
