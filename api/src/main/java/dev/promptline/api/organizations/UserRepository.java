@@ -8,8 +8,10 @@ import dev.promptline.api.platform.tenancy.UserId;
 import dev.promptline.api.platform.web.Cursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -62,7 +64,7 @@ class UserRepository {
     List<User> list(OrganizationId organizationId, @Nullable Cursor after, int limit) {
         return jdbc.sql(LIST)
                 .param("organizationId", organizationId.value())
-                .param("afterCreatedAt", after == null ? null : java.sql.Timestamp.from(after.createdAt()))
+                .param("afterCreatedAt", after == null ? null : Timestamp.from(after.createdAt()))
                 .param("afterId", after == null ? null : after.id())
                 .param("limit", limit)
                 .query(UserRepository::map)
@@ -113,8 +115,8 @@ class UserRepository {
 
     static User map(ResultSet row, int rowNumber) throws SQLException {
         return new User(
-                new UserId(row.getObject("id", java.util.UUID.class)),
-                new OrganizationId(row.getObject("organization_id", java.util.UUID.class)),
+                new UserId(row.getObject("id", UUID.class)),
+                new OrganizationId(row.getObject("organization_id", UUID.class)),
                 row.getString("email"),
                 row.getString("name"),
                 Role.fromValue(row.getString("role")),

@@ -7,6 +7,7 @@ import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.Tenants;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -304,12 +305,8 @@ class PromptsIT extends AuthenticatedApi {
         return Http.json(response).get("id").asString();
     }
 
-    private java.net.http.HttpResponse<String> put(String id, String label, int version) {
-        return http.send(http.request("/api/v1/prompts/" + id + "/labels/" + label)
-                .header("Authorization", owner)
-                .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}"))
-                .build());
+    private HttpResponse<String> put(String id, String label, int version) {
+        return http.putJson("/api/v1/prompts/" + id + "/labels/" + label, "{\"version\": " + version + "}", owner);
     }
 
     private int versionAt(String path) {

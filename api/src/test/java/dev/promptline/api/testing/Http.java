@@ -50,6 +50,14 @@ public final class Http {
                 .build());
     }
 
+    public HttpResponse<String> putJson(String path, String json, String bearer) {
+        return send(request(path)
+                .header("Authorization", bearer)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
     public HttpResponse<String> delete(String path, String bearer) {
         return send(request(path).header("Authorization", bearer).DELETE().build());
     }

@@ -1,6 +1,7 @@
 package dev.promptline.api.platform.cache;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,7 +18,7 @@ public record CacheProperties(
         @DefaultValue Map<String, Duration> ttl,
         @DefaultValue("promptline:") String keyPrefix) {
     public CacheProperties {
-        ttl = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ttl));
+        ttl = Collections.unmodifiableMap(new LinkedHashMap<>(ttl));
     }
 
     Duration ttlOf(String cache) {

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /** PostgreSQL itself refuses to run as root; say so plainly instead of failing deep inside initdb. */
     private static void refuseRoot() {
-        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
                 && new UnixSystem().getUid() == 0) {
             throw new IllegalStateException("The embedded PostgreSQL cannot run as root (PostgreSQL refuses to). "
                     + "Run Promptline as a regular user, or set DATABASE_URL to use a PostgreSQL server.");

@@ -200,10 +200,6 @@ class CacheIT extends AuthenticatedApi {
     }
 
     private void label(String id, int version) {
-        http.send(http.request("/api/v1/prompts/" + id + "/labels/production")
-                .header("Authorization", owner)
-                .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}"))
-                .build());
+        http.putJson("/api/v1/prompts/" + id + "/labels/production", "{\"version\": " + version + "}", owner);
     }
 }
