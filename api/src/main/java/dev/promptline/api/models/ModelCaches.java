@@ -3,6 +3,7 @@ package dev.promptline.api.models;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.promptline.api.platform.cache.CacheDefinition;
+import dev.promptline.api.platform.tenancy.OrganizationId;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,4 +30,9 @@ class ModelCaches {
         @JsonSubTypes.Type(value = Credential.EnvironmentVariable.class, name = "env")
     })
     interface CredentialJson {}
+
+    /** The key {@code ModelRepository.find} caches under. */
+    static String key(OrganizationId organizationId, ModelId id) {
+        return organizationId.value() + ":" + id.value();
+    }
 }

@@ -90,7 +90,7 @@ public class ModelService {
                 current.createdAt(),
                 current.updatedAt());
         Model saved = models.update(updated).orElseThrow(() -> notFound(id));
-        caches.evictAfterCommit(ModelCaches.MODELS, caller.organizationId().value() + ":" + id.value());
+        caches.evictAfterCommit(ModelCaches.MODELS, ModelCaches.key(caller.organizationId(), id));
         return saved;
     }
 
@@ -119,7 +119,7 @@ public class ModelService {
         if (!models.delete(caller.organizationId(), id)) {
             throw notFound(id);
         }
-        caches.evictAfterCommit(ModelCaches.MODELS, caller.organizationId().value() + ":" + id.value());
+        caches.evictAfterCommit(ModelCaches.MODELS, ModelCaches.key(caller.organizationId(), id));
     }
 
     private @Nullable URI baseUrl(Provider provider, @Nullable String baseUrl) {

@@ -45,6 +45,7 @@ class PromptCaches {
     })
     interface PromptTemplateJson {}
 
+    /** The key the repository's {@code @Cacheable} methods use: {@code <organization>:<prompt id or name>}. */
     static String key(Object organizationId, Object promptId) {
         return organizationId + ":" + promptId;
     }

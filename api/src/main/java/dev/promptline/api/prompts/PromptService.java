@@ -41,9 +41,7 @@ public class PromptService {
 
     /** Which version to read: a number, a label, or (both null) the newest. */
     public record Selector(
-            @Nullable Integer version, @Nullable String label) {
-        public static final Selector LATEST = new Selector(null, null);
-    }
+            @Nullable Integer version, @Nullable String label) {}
 
     /** A prompt and one of its versions. */
     public record Resolved(Prompt prompt, PromptVersion version) {}
@@ -131,7 +129,9 @@ public class PromptService {
         Prompt prompt = find(caller.organizationId(), id);
         prompts.delete(caller.organizationId(), id);
         evict(caller.organizationId(), id);
-        caches.evictAfterCommit(PromptCaches.PROMPT_IDS, PromptCaches.key(caller.organizationId(), prompt.name()));
+        caches.evictAfterCommit(
+                PromptCaches.PROMPT_IDS,
+                PromptCaches.key(caller.organizationId().value(), prompt.name()));
     }
 
     /** Points a label at a version: how a team promotes a version or rolls back. */
