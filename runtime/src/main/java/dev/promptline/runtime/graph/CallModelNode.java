@@ -3,6 +3,7 @@ package dev.promptline.runtime.graph;
 import dev.promptline.runtime.llm.Cancellation;
 import dev.promptline.runtime.llm.ChatModelClient;
 import dev.promptline.runtime.llm.ModelCall;
+import dev.promptline.runtime.llm.ModelCallException;
 import dev.promptline.runtime.llm.ModelResult;
 import java.util.Map;
 import org.bsc.langgraph4j.action.NodeAction;
@@ -24,12 +25,15 @@ final class CallModelNode implements NodeAction<ExecutionState> {
     @Override
     public Map<String, Object> apply(ExecutionState state) {
         sink.nodeStarted(SinglePromptGraph.CALL_MODEL);
-        ModelResult result = client.stream(call, sink::tokenDelta, cancellation);
-        sink.nodeCompleted(SinglePromptGraph.CALL_MODEL);
-        return Map.of(
-                ExecutionState.OUTPUT, result.output(),
-                ExecutionState.FINISH_REASON, result.finishReason(),
-                ExecutionState.INPUT_TOKENS, result.inputTokens(),
-                ExecutionState.OUTPUT_TOKENS, result.outputTokens());
+        try {
+            ModelResult result = client.stream(call, sink::tokenDelta, cancellation);
+            return ExecutionState.of(result);
+        } catch (ModelCallException e) {
+            // A failed call is an outcome of the execution, kept in its state; thrown, LangGraph4j would log it as
+            // an error of the graph.
+            return ExecutionState.failed(e);
+        } finally {
+            sink.nodeCompleted(SinglePromptGraph.CALL_MODEL);
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.promptline.runtime.graph;
 
+import dev.promptline.runtime.llm.ModelCallException;
+import dev.promptline.runtime.llm.ModelResult;
 import java.util.Map;
+import java.util.Optional;
 import org.bsc.langgraph4j.state.AgentState;
 import org.bsc.langgraph4j.state.Channel;
 
@@ -10,12 +13,33 @@ public final class ExecutionState extends AgentState {
     static final String FINISH_REASON = "finish_reason";
     static final String INPUT_TOKENS = "input_tokens";
     static final String OUTPUT_TOKENS = "output_tokens";
+    static final String ATTEMPTS = "attempts";
+    static final String FAILURE = "failure";
 
     /** Every key is written once, by the node that produces it: no reducers needed. */
     static final Map<String, Channel<?>> SCHEMA = Map.of();
 
     public ExecutionState(Map<String, Object> data) {
         super(data);
+    }
+
+    /** The state update of a finished model call. */
+    static Map<String, Object> of(ModelResult result) {
+        return Map.of(
+                OUTPUT, result.output(),
+                FINISH_REASON, result.finishReason(),
+                INPUT_TOKENS, result.inputTokens(),
+                OUTPUT_TOKENS, result.outputTokens(),
+                ATTEMPTS, result.attempts());
+    }
+
+    /** The state update of a failed model call. */
+    static Map<String, Object> failed(ModelCallException failure) {
+        return Map.of(FAILURE, failure);
+    }
+
+    Optional<ModelCallException> failure() {
+        return value(FAILURE);
     }
 
     public String output() {
@@ -32,5 +56,9 @@ public final class ExecutionState extends AgentState {
 
     public int outputTokens() {
         return this.<Integer>value(OUTPUT_TOKENS).orElse(0);
+    }
+
+    public int attempts() {
+        return this.<Integer>value(ATTEMPTS).orElse(1);
     }
 }

@@ -42,19 +42,16 @@ public final class SinglePromptGraph {
     public static ExecutionState run(
             ModelCall call, ChatModelClient client, EventSink sink, Cancellation cancellation) {
         var graph = compile(new CallModelNode(client, call, sink, cancellation));
+        ExecutionState state;
         try {
-            return graph.invoke(Map.of()).orElseThrow(() -> new IllegalStateException("The graph ended without state"));
-        } catch (RuntimeException e) {
-            throw unwrap(e);
+            state = graph.invoke(Map.of())
+                    .orElseThrow(() -> new IllegalStateException("The graph ended without state"));
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-    }
-
-    private static RuntimeException unwrap(RuntimeException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ModelCallException modelCall) {
-                return modelCall;
-            }
-        }
-        return e instanceof CompletionException && e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        state.failure().ifPresent(failure -> {
+            throw failure;
+        });
+        return state;
     }
 }

@@ -3,15 +3,22 @@ package dev.promptline.runtime.grpc;
 import dev.promptline.runtime.llm.ModelCall;
 import dev.promptline.runtime.v1.ChatMessage;
 import dev.promptline.runtime.v1.ExecuteRequest;
+import dev.promptline.runtime.v1.SamplingParameters;
+import io.grpc.Deadline;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** Proto to domain for requests; a request that breaks the contract is an IllegalArgumentException. */
 final class ExecuteRequestMapper {
+    /** More attempts than this only multiply a provider outage. */
+    static final int MAX_ATTEMPTS_LIMIT = 10;
+
     private ExecuteRequestMapper() {}
 
-    static ModelCall toModelCall(ExecuteRequest request) {
+    static ModelCall toModelCall(ExecuteRequest request, int defaultMaxAttempts, @Nullable Deadline deadline) {
         if (request.getExecutionId().isBlank()) {
             throw new IllegalArgumentException("execution_id is required");
         }
@@ -27,6 +34,9 @@ final class ExecuteRequestMapper {
             case PROVIDER_ECHO -> ModelCall.Provider.ECHO;
             case PROVIDER_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("model.provider is required");
         };
+        if (provider != ModelCall.Provider.ECHO && model.getModelName().isBlank()) {
+            throw new IllegalArgumentException("model.model_name is required");
+        }
         var messages = new ArrayList<ModelCall.Message>();
         for (ChatMessage message : request.getMessagesList()) {
             String role = switch (message.getRole()) {
@@ -36,8 +46,47 @@ final class ExecuteRequestMapper {
             };
             messages.add(new ModelCall.Message(role, message.getContent()));
         }
+        var limits = request.getLimits();
+        int maxAttempts = limits.hasMaxAttempts() ? limits.getMaxAttempts() : defaultMaxAttempts;
+        if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+            throw new IllegalArgumentException("limits.max_attempts must be between 1 and " + MAX_ATTEMPTS_LIMIT);
+        }
+        Duration firstTokenTimeout = null;
+        if (limits.hasFirstTokenTimeout()) {
+            firstTokenTimeout = Duration.ofSeconds(
+                    limits.getFirstTokenTimeout().getSeconds(),
+                    limits.getFirstTokenTimeout().getNanos());
+            if (firstTokenTimeout.isNegative() || firstTokenTimeout.isZero()) {
+                throw new IllegalArgumentException("limits.first_token_timeout must be positive");
+            }
+        }
         return new ModelCall(
-                provider, model.getModelName(), emptyToNull(model.getBaseUrl()), credential(request), messages);
+                provider,
+                model.getModelName(),
+                emptyToNull(model.getBaseUrl()),
+                credential(request),
+                messages,
+                sampling(model.getParameters()),
+                maxAttempts,
+                firstTokenTimeout,
+                deadline == null ? null : System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
+    }
+
+    private static ModelCall.Sampling sampling(SamplingParameters parameters) {
+        if (parameters.hasTemperature() && (parameters.getTemperature() < 0 || parameters.getTemperature() > 2)) {
+            throw new IllegalArgumentException("model.parameters.temperature must be between 0 and 2");
+        }
+        if (parameters.hasTopP() && (parameters.getTopP() < 0 || parameters.getTopP() > 1)) {
+            throw new IllegalArgumentException("model.parameters.top_p must be between 0 and 1");
+        }
+        if (parameters.hasMaxTokens() && parameters.getMaxTokens() < 1) {
+            throw new IllegalArgumentException("model.parameters.max_tokens must be at least 1");
+        }
+        return new ModelCall.Sampling(
+                parameters.hasTemperature() ? parameters.getTemperature() : null,
+                parameters.hasTopP() ? parameters.getTopP() : null,
+                parameters.hasMaxTokens() ? parameters.getMaxTokens() : null,
+                parameters.getStopSequencesList());
     }
 
     private static @Nullable String credential(ExecuteRequest request) {

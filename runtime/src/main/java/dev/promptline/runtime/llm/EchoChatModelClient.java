@@ -20,12 +20,12 @@ public final class EchoChatModelClient implements ChatModelClient {
         Matcher matcher = WORD.matcher(prompt);
         while (matcher.find()) {
             if (cancellation.isCancelled()) {
-                throw new ModelCallException(ModelCallException.Kind.CANCELLED, "cancelled", false);
+                throw cancellation.toException();
             }
             tokens.accept(matcher.group());
             output.append(matcher.group());
             words++;
         }
-        return new ModelResult(output.toString(), "stop", words, words);
+        return new ModelResult(output.toString(), "stop", words, words, 1);
     }
 }

@@ -1,0 +1,256 @@
+package dev.promptline.runtime.llm;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEvent;
+import dev.langchain4j.http.client.sse.ServerSentEventContext;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LangChain4j's HTTP client seam, implemented on the JDK client for one attempt of one execution. It is ours rather
+ * than LangChain4j's JDK client for three things that one lacks: the attempt's cancellation aborts the exchange at
+ * any point, also before the response headers arrive (closing the connection, so the provider stops generating);
+ * an error status keeps its Retry-After header; and the address guard runs before every request.
+ */
+final class ProviderHttpClient implements HttpClient {
+    private static final Logger log = LoggerFactory.getLogger(ProviderHttpClient.class);
+
+    /** Enough of an error body to show the provider's message; the rest is not read. */
+    private static final int ERROR_BODY_LIMIT = 8 * 1024;
+
+    private final java.net.http.HttpClient http;
+    private final AddressGuard guard;
+    private final Cancellation cancellation;
+    private final @Nullable String secret;
+    private final Runnable streamEnded;
+    private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param streamEnded runs once an event stream has been read to its end and handed to the listener; a model that
+     *     has not settled its answer by then never will
+     */
+    ProviderHttpClient(
+            java.net.http.HttpClient http,
+            AddressGuard guard,
+            Cancellation cancellation,
+            @Nullable String secret,
+            Runnable streamEnded) {
+        this.http = requireNonNull(http, "http is null");
+        this.guard = requireNonNull(guard, "guard is null");
+        this.cancellation = requireNonNull(cancellation, "cancellation is null");
+        this.secret = secret;
+        this.streamEnded = requireNonNull(streamEnded, "streamEnded is null");
+    }
+
+    /** Hands this client to a LangChain4j model builder, which asks for a builder. */
+    HttpClientBuilder asBuilder() {
+        return new HttpClientBuilder() {
+            @Override
+            public @Nullable Duration connectTimeout() {
+                return null;
+            }
+
+            @Override
+            public HttpClientBuilder connectTimeout(Duration timeout) {
+                return this; // the shared JDK client's connect timeout applies
+            }
+
+            @Override
+            public @Nullable Duration readTimeout() {
+                return null;
+            }
+
+            @Override
+            public HttpClientBuilder readTimeout(Duration timeout) {
+                return this; // bounded by the first-token timeout and the deadline instead
+            }
+
+            @Override
+            public HttpClient build() {
+                return ProviderHttpClient.this;
+            }
+        };
+    }
+
+    @Override
+    public SuccessfulHttpResponse execute(HttpRequest request) {
+        var exchange = send(request, BodyHandlers.ofByteArray());
+        try (var registration = cancellation.onCancel(() -> exchange.cancel(true))) {
+            HttpResponse<byte[]> response = exchange.get();
+            if (!isSuccessful(response)) {
+                throw ProviderErrors.forStatus(
+                        response.statusCode(), retryAfter(response), text(response.body()), secret);
+            }
+            return SuccessfulHttpResponse.builder()
+                    .statusCode(response.statusCode())
+                    .headers(response.headers().map())
+                    .body(response.body())
+                    .build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cancellation.isCancelled() ? cancellation.toException() : ProviderErrors.classify(e, secret);
+        } catch (ExecutionException | RuntimeException e) {
+            throw cancellation.isCancelled() ? cancellation.toException() : ProviderErrors.classify(e, secret);
+        }
+    }
+
+    @Override
+    public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        CompletableFuture<HttpResponse<InputStream>> exchange;
+        try {
+            exchange = send(request, BodyHandlers.ofInputStream());
+        } catch (ModelCallException e) {
+            listener.onError(e);
+            return;
+        }
+        // Cancelling the future aborts a request still waiting for its headers; closing the body aborts a stream.
+        Runnable abort = () -> {
+            exchange.cancel(true);
+            exchange.thenAccept(response -> closeQuietly(response.body()));
+        };
+        inFlight.add(abort);
+        var registration = cancellation.onCancel(abort);
+        exchange.whenComplete((response, failure) -> {
+            try (registration) {
+                if (failure != null) {
+                    listener.onError(cancellation.isCancelled() ? cancellation.toException() : failure);
+                } else if (!isSuccessful(response)) {
+                    listener.onError(ProviderErrors.forStatus(
+                            response.statusCode(), retryAfter(response), readError(response.body()), secret));
+                } else {
+                    listener.onOpen(SuccessfulHttpResponse.builder()
+                            .statusCode(response.statusCode())
+                            .headers(response.headers().map())
+                            .build());
+                    var failFast = new FailFastListener(listener);
+                    try (InputStream body = response.body()) {
+                        parser.parse(body, failFast);
+                    }
+                    if (!failFast.failed) {
+                        listener.onClose();
+                    }
+                    streamEnded.run();
+                }
+            } catch (IOException | RuntimeException e) {
+                listener.onError(e);
+            } finally {
+                inFlight.remove(abort);
+            }
+        });
+    }
+
+    /**
+     * Aborts whatever this client still has open. Called when the attempt is settled, so that a stream which failed
+     * part-way (a malformed event, say) is not read any further and its connection is closed.
+     */
+    void abort() {
+        inFlight.forEach(Runnable::run);
+    }
+
+    private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        URI url = URI.create(request.url());
+        guard.check(url);
+        if (cancellation.isCancelled()) {
+            throw cancellation.toException();
+        }
+        var builder = java.net.http.HttpRequest.newBuilder(url)
+                .method(request.method().name(), bodyOf(request))
+                // Plain-http servers (Ollama, vLLM) get HTTP/1.1: the JDK's h2c upgrade attempt confuses some of them.
+                .version(
+                        url.getScheme().equalsIgnoreCase("http")
+                                ? java.net.http.HttpClient.Version.HTTP_1_1
+                                : java.net.http.HttpClient.Version.HTTP_2);
+        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+        return http.sendAsync(builder.build(), body);
+    }
+
+    private static java.net.http.HttpRequest.BodyPublisher bodyOf(HttpRequest request) {
+        return request.body() == null
+                ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(request.body());
+    }
+
+    private static boolean isSuccessful(HttpResponse<?> response) {
+        return response.statusCode() >= 200 && response.statusCode() < 300;
+    }
+
+    private static @Nullable Duration retryAfter(HttpResponse<?> response) {
+        return response.headers()
+                .firstValue("retry-after")
+                .map(ProviderErrors::parseRetryAfter)
+                .orElse(null);
+    }
+
+    private static String readError(InputStream body) {
+        try (body) {
+            return text(body.readNBytes(ERROR_BODY_LIMIT));
+        } catch (IOException e) {
+            return "(the error body could not be read: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, 0, Math.min(bytes.length, ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Ends the stream at the first event the model cannot handle. LangChain4j's parser swallows what its listeners
+     * throw, so an Anthropic event that is not JSON would be skipped and its text silently missing from the output.
+     */
+    private static final class FailFastListener implements ServerSentEventListener {
+        private final ServerSentEventListener delegate;
+        volatile boolean failed;
+
+        FailFastListener(ServerSentEventListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onEvent(ServerSentEvent event, ServerSentEventContext context) {
+            if (failed) {
+                return;
+            }
+            try {
+                delegate.onEvent(event, context);
+            } catch (RuntimeException e) {
+                failed = true;
+                context.parsingHandle().cancel();
+                delegate.onError(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            failed = true;
+            delegate.onError(error);
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // The stream is being thrown away; a failure to close it cleanly changes nothing.
+            log.debug("Closing an aborted provider stream failed", e);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.promptline.runtime.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fake OpenAI or Anthropic endpoint: an HTTP/1.1 server on 127.0.0.1 (ephemeral port, one virtual thread per
+ * connection, keep-alive) that answers each completion request with the next scripted {@link Reply}, records every
+ * request and notices when a client closes its connection before the answer is complete.
+ */
+public final class FakeProvider implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FakeProvider.class);
+    private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"([^\"\\\\]*)\"");
+    /** Room for a thousand clients connecting at once; the default of 50 drops connections under a load test. */
+    private static final int BACKLOG = 1024;
+
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+
+    private final Dialect dialect;
+    private final ServerSocket serverSocket;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+    private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final Map<Integer, CompletableFuture<Long>> clientCloses = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Reply defaultReply = Reply.stream("Hello", " from", " the", " fake", " provider");
+    private volatile boolean closed;
+
+    private FakeProvider(Dialect dialect) {
+        this.dialect = dialect;
+        try {
+            this.serverSocket = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        threads.execute(this::acceptLoop);
+    }
+
+    /** A fake OpenAI answering POST {@code /v1/chat/completions}. */
+    public static FakeProvider openAi() {
+        return new FakeProvider(new OpenAiDialect());
+    }
+
+    /** A fake Anthropic answering POST {@code /v1/messages}. */
+    public static FakeProvider anthropic() {
+        return new FakeProvider(new AnthropicDialect());
+    }
+
+    /** The base URL for the LangChain4j model builders, {@code /v1} included. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + serverSocket.getLocalPort() + "/v1";
+    }
+
+    /** Queues replies, each used by one completion request, in order, before falling back to the default. */
+    public void enqueue(Reply... replies) {
+        script.addAll(List.of(replies));
+    }
+
+    /** The reply used when the queue is empty; initially a stream of "Hello from the fake provider". */
+    public void setDefault(Reply reply) {
+        defaultReply = reply;
+    }
+
+    /** Every request received so far, completion or not, in arrival order; indexes match the other methods. */
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    public int requestCount() {
+        synchronized (requests) {
+            return requests.size();
+        }
+    }
+
+    /** How many TCP connections clients have opened, to check connection reuse. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /**
+     * Completes with the {@link System#nanoTime()} at which the server noticed that the client closed or reset the
+     * connection of request {@code requestIndex} before its answer was complete. Never completes otherwise. May be
+     * called before the request arrives.
+     */
+    public CompletableFuture<Long> clientClosed(int requestIndex) {
+        return clientCloses.computeIfAbsent(requestIndex, index -> new CompletableFuture<>());
+    }
+
+    public boolean clientAbortedDuringResponse(int requestIndex) {
+        return clientClosed(requestIndex).isDone();
+    }
+
+    /** Stops accepting and closes every open connection, mid-answer or idle. */
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(serverSocket);
+        openSockets.forEach(FakeProvider::closeQuietly);
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Fake provider threads did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException _) {
+                return; // closed
+            }
+            connections.incrementAndGet();
+            openSockets.add(socket);
+            if (closed) {
+                closeQuietly(socket);
+            }
+            threads.execute(() -> serve(socket));
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            HttpConnection connection = new HttpConnection(socket);
+            boolean keepAlive = true;
+            while (keepAlive && !closed) {
+                RecordedRequest request = connection.readRequest();
+                if (request == null) {
+                    return;
+                }
+                int index = record(request);
+                try {
+                    keepAlive = answer(connection, request, index)
+                            && !"close".equalsIgnoreCase(request.header("connection"));
+                } catch (IOException clientGone) {
+                    long noticedAt = System.nanoTime();
+                    if (!closed) {
+                        clientClosed(index).complete(noticedAt);
+                    }
+                    return;
+                }
+            }
+        } catch (IOException _) {
+            // The client went away between requests or sent something that is not HTTP: drop the connection.
+        } catch (RuntimeException e) {
+            log.warn("Fake provider failed on a connection", e);
+        } finally {
+            openSockets.remove(socket);
+        }
+    }
+
+    private int record(RecordedRequest request) {
+        synchronized (requests) {
+            requests.add(request);
+            return requests.size() - 1;
+        }
+    }
+
+    /** Answers one request; false when the reply leaves the connection closed. */
+    private boolean answer(HttpConnection connection, RecordedRequest request, int index) throws IOException {
+        int query = request.path().indexOf('?');
+        String path = query < 0 ? request.path() : request.path().substring(0, query);
+        if (!request.method().equals("POST") || !path.equals(dialect.path())) {
+            return sendStatus(connection, Reply.status(404));
+        }
+        Reply next = script.poll();
+        return switch (next == null ? defaultReply : next) {
+            case Reply.Stream stream -> sendStream(connection, stream, message(request, index, stream));
+            case Reply.Status status -> sendStatus(connection, status);
+            case Reply.HangUp _ -> false;
+        };
+    }
+
+    private Dialect.Message message(RecordedRequest request, int index, Reply.Stream stream) {
+        Matcher model = MODEL.matcher(request.body());
+        return new Dialect.Message(
+                (dialect instanceof OpenAiDialect ? "chatcmpl-" : "msg_") + (index + 1),
+                model.find() ? model.group(1) : "fake-model",
+                Instant.now().getEpochSecond(),
+                stream.inputTokens());
+    }
+
+    private boolean sendStream(HttpConnection connection, Reply.Stream stream, Dialect.Message message)
+            throws IOException {
+        connection.pause(stream.firstTokenAfter());
+        connection.writeHead(
+                200,
+                Map.of(
+                        "Content-Type", "text/event-stream; charset=utf-8",
+                        "Transfer-Encoding", "chunked",
+                        "Cache-Control", "no-cache"));
+        for (String event : dialect.preamble(message)) {
+            connection.writeChunk(event);
+        }
+        List<String> tokens = stream.tokens();
+        for (int sent = 0; ; sent++) {
+            if (sent == stream.malformedAfter()) {
+                connection.writeChunk(dialect.malformedEvent());
+            }
+            boolean drop = sent == stream.dropAfter();
+            if (sent == tokens.size() && !drop) {
+                break;
+            }
+            if (sent > 0) {
+                connection.pause(stream.tokenInterval());
+            }
+            if (drop) {
+                return false;
+            }
+            connection.writeChunk(dialect.tokenEvent(message, tokens.get(sent).replace(Reply.MODEL, message.model())));
+        }
+        for (String event : dialect.ending(message, stream)) {
+            connection.writeChunk(event);
+        }
+        connection.endChunks();
+        return true;
+    }
+
+    private boolean sendStatus(HttpConnection connection, Reply.Status status) throws IOException {
+        String body = status.body() != null ? status.body() : dialect.errorBody(status.code());
+        byte[] bytes = body.getBytes(UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Content-Length", Integer.toString(bytes.length));
+        headers.putAll(status.headers());
+        connection.writeHead(status.code(), headers);
+        connection.writeBody(bytes);
+        return true;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception _) {
+            // Closing is best effort.
+        }
+    }
+}
