@@ -1,0 +1,95 @@
+package dev.promptline.runtime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sidecar as the operating system runs it: its own JVM, configured by the environment, stopped by a signal. */
+class RuntimeMainTest {
+    @TempDir
+    Path directory;
+
+    private Process process;
+
+    @AfterEach
+    void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void servesHealthThenDrainsAndExitsZeroOnSigterm() throws Exception {
+        int port = freePort();
+        Path output = start(Map.of("RUNTIME_PORT", String.valueOf(port), "RUNTIME_SHUTDOWN_GRACE", "5s"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(output).contains(RuntimeMain.LISTENING + port) || !process.isAlive());
+        assertThat(Files.readString(output)).contains(RuntimeMain.LISTENING + port);
+
+        ManagedChannel channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            var health = HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder()
+                            .setService("promptline.runtime.v1.AgentRuntimeService")
+                            .build());
+            assertThat(health.getStatus()).isEqualTo(ServingStatus.SERVING);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        process.destroy();
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+        assertThat(Files.readString(output)).contains("stopped");
+    }
+
+    @Test
+    void aBadSettingIsOneLineAndExitCodeTwo() throws Exception {
+        Path output = start(Map.of("RUNTIME_PORT", "ninety"));
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(RuntimeMain.EXIT_BAD_CONFIGURATION);
+        assertThat(Files.readString(output).strip())
+                .isEqualTo("Promptline runtime: bad configuration: "
+                        + "RUNTIME_PORT must be a port number from 0 to 65535: ninety");
+    }
+
+    private Path start(Map<String, String> environment) throws IOException {
+        Path output = directory.resolve("runtime.log");
+        // The JDK and classpath running this test; Surefire passes the real classpath in a property.
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        var builder = new ProcessBuilder(List.of(java, "-cp", classpath, RuntimeMain.class.getName()))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("RUNTIME_") || name.startsWith("PROVIDER_"));
+        builder.environment().putAll(environment);
+        process = builder.start();
+        return output;
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
