@@ -17,4 +17,13 @@ public record ModelParameters(
     public ModelParameters {
         stop = stop == null ? null : List.copyOf(stop);
     }
+
+    /** These parameters with each field that {@code overrides} sets replaced by its value. */
+    public ModelParameters overriddenBy(ModelParameters overrides) {
+        return new ModelParameters(
+                overrides.temperature() != null ? overrides.temperature() : temperature,
+                overrides.topP() != null ? overrides.topP() : topP,
+                overrides.maxTokens() != null ? overrides.maxTokens() : maxTokens,
+                overrides.stop() != null ? overrides.stop() : stop);
+    }
 }

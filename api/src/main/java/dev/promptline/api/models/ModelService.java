@@ -9,6 +9,7 @@ import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -92,6 +93,28 @@ public class ModelService {
         Model saved = models.update(updated).orElseThrow(() -> notFound(id));
         caches.evictAfterCommit(ModelCaches.MODELS, ModelCaches.key(caller.organizationId(), id));
         return saved;
+    }
+
+    /**
+     * What the runtime needs to authenticate a call to this model's provider: the decrypted secret, or the name of
+     * the runtime's environment variable that holds it. Only the execute path asks, right before the call.
+     */
+    public ProviderCredential providerCredential(Model model) {
+        return switch (model.credential()) {
+            case Credential.None none -> new ProviderCredential(null, null);
+            case Credential.EnvironmentVariable variable -> new ProviderCredential(null, variable.name());
+            case Credential.Encrypted encrypted -> {
+                try {
+                    yield new ProviderCredential(cipher.decrypt(model.organizationId(), encrypted.ciphertext()), null);
+                } catch (GeneralSecurityException e) {
+                    throw new PromptlineException(
+                            ErrorCode.CREDENTIALS_NOT_CONFIGURED,
+                            "The credential of model %s cannot be decrypted with this server's key; register it again."
+                                    .formatted(model.name()),
+                            e);
+                }
+            }
+        };
     }
 
     public Model get(OrganizationId organizationId, ModelId id) {

@@ -169,7 +169,7 @@ class ProviderStreamingTest {
         // The interval lets both tokens reach the runtime: the JDK client drops bytes it has not handed on yet when
         // the connection breaks.
         provider.enqueue(Reply.stream("one", " two", " three")
-                .tokenInterval(Duration.ofMillis(50))
+                .tokenInterval(Duration.ofMillis(100))
                 .dropAfter(2));
 
         List<ExecuteResponse> events = runtime.execute(request(dialect));
@@ -187,7 +187,7 @@ class ProviderStreamingTest {
     void aStreamCutBeforeItsFinalEventFailsInsteadOfHanging(Dialect dialect, TestRuntime.Transport transport) {
         start(dialect, transport, SETTINGS);
         provider.enqueue(Reply.stream("all", " text")
-                .tokenInterval(Duration.ofMillis(50))
+                .tokenInterval(Duration.ofMillis(100))
                 .dropAfter(2));
 
         ExecutionFailed failed = failed(runtime.execute(request(dialect)));

@@ -22,12 +22,22 @@ public enum ErrorCode {
     PROMPT_NAME_TAKEN(409, "Prompt name already in use", Category.CLIENT),
     VERSION_CONFLICT(409, "Stale base version", Category.CLIENT),
     CREDENTIALS_NOT_CONFIGURED(422, "Credential encryption not configured", Category.CLIENT),
+    MODEL_DISABLED(422, "Model is disabled", Category.CLIENT),
+    IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused for another request", Category.CLIENT),
+    EXECUTION_FINISHED(409, "Execution already finished", Category.CLIENT),
+    EXECUTION_CANCELLED(409, "Execution cancelled", Category.CLIENT),
+    PROVIDER_REJECTED(422, "The provider refused the request", Category.CLIENT),
+    PROVIDER_RATE_LIMITED(429, "The provider is rate limiting", Category.CLIENT),
     NOT_ACCEPTABLE(406, "Not acceptable", Category.CLIENT),
     FORBIDDEN_ORIGIN(403, "Cross-origin request refused", Category.CLIENT),
     PAYLOAD_TOO_LARGE(413, "Payload too large", Category.CLIENT),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", Category.CLIENT),
     RATE_LIMITED(429, "Too many requests", Category.CLIENT),
     DATABASE_UNAVAILABLE(503, "Database unavailable", Category.DEPENDENCY),
+    RUNTIME_UNAVAILABLE(503, "Agent runtime unavailable", Category.DEPENDENCY),
+    PROVIDER_UNAVAILABLE(502, "The provider failed", Category.DEPENDENCY),
+    EXECUTION_TIMED_OUT(504, "Execution timed out", Category.DEPENDENCY),
+    EXECUTION_FAILED(500, "Execution failed in the runtime", Category.SERVER),
     INTERNAL(500, "Internal error", Category.SERVER);
 
     /** Who has to act: the caller, us, or whoever runs a dependency. Drives log levels and alerting. */

@@ -2,7 +2,10 @@ package dev.promptline.api.platform.errors;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +17,7 @@ public class PromptlineException extends RuntimeException {
 
     private final ErrorCode code;
     private final List<FieldViolation> violations;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     public PromptlineException(ErrorCode code, String detail) {
         this(code, detail, null);
@@ -34,6 +38,16 @@ public class PromptlineException extends RuntimeException {
     /** A field that passed the declarative checks but breaks a rule only the service can check. */
     public static PromptlineException invalidField(String pointer, String detail) {
         return new PromptlineException(new FieldViolation(pointer, detail));
+    }
+
+    /** Adds an extension member to the problem detail, such as the id of the execution that failed. */
+    public PromptlineException with(String property, Object value) {
+        properties.put(property, value);
+        return this;
+    }
+
+    public Map<String, Object> properties() {
+        return Collections.unmodifiableMap(properties);
     }
 
     public ErrorCode code() {

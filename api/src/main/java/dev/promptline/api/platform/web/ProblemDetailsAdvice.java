@@ -56,7 +56,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return Problems.response(
                     problems.withErrors(e.code(), e.getMessage(), request.getRequestURI(), e.violations()));
         }
-        return Problems.response(problems.create(e.code(), e.getMessage(), request.getRequestURI()));
+        ProblemDetail problem = problems.create(e.code(), e.getMessage(), request.getRequestURI());
+        e.properties().forEach(problem::setProperty);
+        return Problems.response(problem);
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class})

@@ -1,0 +1,194 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.models.ParametersRequest;
+import dev.promptline.api.platform.errors.PromptlineException;
+import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.web.Page;
+import dev.promptline.api.prompts.PromptId;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Executing prompts and reading their records. {@code POST /api/v1/prompts/{id}/execute} waits for the end and
+ * answers with the record, or streams Server-Sent Events with {@code stream: true} or
+ * {@code Accept: text/event-stream}.
+ */
+@RestController
+@Validated
+class ExecutionController {
+    private static final String LABEL = "[a-z0-9][a-z0-9_.-]{0,99}";
+    static final String REPLAYED = "Idempotent-Replayed";
+
+    private final ExecutionService executions;
+    private final JsonMapper json;
+
+    ExecutionController(ExecutionService executions, JsonMapper json) {
+        this.executions = executions;
+        this.json = json;
+    }
+
+    /**
+     * @param timeout the execution's deadline in seconds, as proto3's JSON writes durations: {@code "30s"},
+     *     {@code "2.5s"}
+     */
+    record ExecuteRequest(
+            @Nullable Map<String, String> variables,
+            @Nullable @Min(1) Integer version,
+            @Nullable @Pattern(regexp = LABEL) String label,
+            @Nullable UUID modelId,
+            @Nullable @Valid ParametersRequest parameters,
+
+            @Nullable @Pattern(regexp = "\\d{1,6}(\\.\\d{1,3})?s", message = "must be seconds such as \"30s\"")
+            String timeout,
+
+            @Nullable Boolean stream) {}
+
+    @PostMapping(
+            path = "/api/v1/prompts/{promptId}/execute",
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
+    @Nullable
+    ResponseEntity<ExecutionResponse> execute(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @Valid @RequestBody ExecuteRequest request,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable @Size(max = 255) String idempotencyKey,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept,
+            HttpServletResponse response) {
+        var command = new ExecutionService.ExecuteCommand(
+                request.variables() == null ? Map.of() : request.variables(),
+                request.version(),
+                request.label(),
+                request.modelId(),
+                request.parameters() == null
+                        ? dev.promptline.api.models.ModelParameters.NONE
+                        : request.parameters().toParameters(),
+                request.timeout() == null ? null : seconds(request.timeout()),
+                idempotencyKey,
+                fingerprint(promptId, request));
+        boolean streamed = Boolean.TRUE.equals(request.stream())
+                || (request.stream() == null && accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE));
+        if (!streamed) {
+            var result = executions.execute(caller, new PromptId(promptId), command, ExecutionListener.NONE);
+            return answer(result);
+        }
+        var events = new ServerSentEvents(response, json);
+        var result = executions.execute(caller, new PromptId(promptId), command, events);
+        Execution execution = result.execution();
+        if (!events.isOpen()) {
+            // Refused before the runtime accepted it, or a replay: a plain answer with a status code.
+            return answer(result);
+        }
+        try {
+            if (execution.status() == ExecutionStatus.SUCCEEDED) {
+                events.completed(execution);
+            } else {
+                events.failed(execution, problem(ExecutionFailures.of(execution)));
+            }
+        } catch (ExecutionListener.ClientGoneException e) {
+            // The client left; its record is finished all the same.
+        }
+        return null;
+    }
+
+    @GetMapping("/api/v1/executions")
+    Page<ExecutionResponse> list(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) @Nullable UUID promptId,
+            @RequestParam(required = false) @Nullable @Min(1) Integer version,
+            @RequestParam(required = false) @Nullable UUID modelId,
+            @RequestParam(required = false)
+                    @Nullable
+                    @Pattern(regexp = "pending|running|succeeded|failed|cancelled|timed_out")
+                    String status,
+            @RequestParam(required = false) @Nullable Instant createdAfter,
+            @RequestParam(required = false) @Nullable Instant createdBefore,
+            @RequestParam(required = false) @Nullable String pageToken,
+            @RequestParam(required = false) @Nullable Integer pageSize) {
+        var filter = new ExecutionFilter(
+                promptId,
+                version,
+                modelId,
+                status == null ? null : ExecutionStatus.fromValue(status),
+                createdAfter,
+                createdBefore);
+        return executions.list(caller, filter, pageToken, pageSize).map(ExecutionResponse::from);
+    }
+
+    @GetMapping("/api/v1/executions/{executionId}")
+    ExecutionResponse get(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId) {
+        return ExecutionResponse.from(executions.get(caller, executionId));
+    }
+
+    /** 202: the cancel is on its way to whichever replica runs the execution; read the record to see it end. */
+    @PostMapping("/api/v1/executions/{executionId}/cancel")
+    ResponseEntity<ExecutionResponse> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId) {
+        Execution execution = executions.cancel(caller, executionId);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/executions/" + executionId))
+                .body(ExecutionResponse.from(execution));
+    }
+
+    private static ResponseEntity<ExecutionResponse> answer(ExecutionService.Result result) {
+        Execution execution = result.execution();
+        if (execution.status().isTerminal() && execution.status() != ExecutionStatus.SUCCEEDED && !result.replayed()) {
+            throw ExecutionFailures.of(execution);
+        }
+        var answer = ResponseEntity.ok().location(URI.create("/api/v1/executions/" + execution.id()));
+        if (result.replayed()) {
+            answer.header(REPLAYED, "true");
+        }
+        return answer.body(ExecutionResponse.from(execution));
+    }
+
+    private static Map<String, Object> problem(PromptlineException failure) {
+        var problem = new LinkedHashMap<String, Object>();
+        problem.put("code", failure.code().name());
+        problem.put("status", failure.code().status());
+        problem.put("detail", failure.getMessage());
+        return problem;
+    }
+
+    private static Duration seconds(String timeout) {
+        var seconds = new BigDecimal(timeout.substring(0, timeout.length() - 1));
+        return Duration.ofMillis(seconds.movePointRight(3).longValueExact());
+    }
+
+    /** What the request asked for, so an Idempotency-Key sent again with another request is caught. */
+    private String fingerprint(UUID promptId, ExecuteRequest request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((promptId + json.writeValueAsString(request)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.promptline.api.executions;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** Which executions a list shows; every field is optional, and a version needs its prompt. */
+public record ExecutionFilter(
+        @Nullable UUID promptId,
+        @Nullable Integer version,
+        @Nullable UUID modelId,
+        @Nullable ExecutionStatus status,
+        @Nullable Instant createdAfter,
+        @Nullable Instant createdBefore) {}

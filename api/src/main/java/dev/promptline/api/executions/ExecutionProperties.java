@@ -1,0 +1,30 @@
+package dev.promptline.api.executions;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How executions run and are kept honest.
+ *
+ * @param timeout the deadline of an execution that does not ask for one
+ * @param maxTimeout the longest deadline a request may ask for
+ * @param heartbeat how often a quiet SSE stream gets a comment, which keeps proxies from closing it and tells a
+ *     client that went away
+ * @param cancelOnDisconnect whether an SSE client that goes away cancels its execution, so nobody pays for tokens
+ *     nobody reads
+ * @param sweepInterval how often unfinished executions past their deadline are failed
+ * @param sweepGrace how long past its deadline an execution may stay unfinished before a sweep fails it
+ * @param idempotencyTtl how long an Idempotency-Key is remembered
+ */
+@ConfigurationProperties("promptline.executions")
+@Validated
+record ExecutionProperties(
+        @DefaultValue("120s") Duration timeout,
+        @DefaultValue("10m") Duration maxTimeout,
+        @DefaultValue("15s") Duration heartbeat,
+        @DefaultValue("true") boolean cancelOnDisconnect,
+        @DefaultValue("60s") Duration sweepInterval,
+        @DefaultValue("30s") Duration sweepGrace,
+        @DefaultValue("24h") Duration idempotencyTtl) {}

@@ -1,0 +1,239 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.web.Cursor;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Execution records: written once when an execution starts, moved to running, then finished exactly once. */
+@Repository
+class ExecutionRepository {
+    private static final String COLUMNS = """
+            e.id, e.organization_id, e.prompt_id, e.prompt_version_id, v.version AS prompt_version, e.model_id,
+            e.provider, e.provider_model_id, e.input::text AS input, e.output, e.tokens_input, e.tokens_output,
+            e.latency_ms, e.time_to_first_token_ms, e.cost_usd, e.status, e.error_code, e.error_message,
+            e.finish_reason, e.attempts, e.created_by, e.request_id, e.created_at, e.started_at, e.finished_at,
+            e.deadline_at""";
+    private static final String FROM = """
+
+            FROM executions e
+            LEFT JOIN prompt_versions v ON v.organization_id = e.organization_id AND v.id = e.prompt_version_id
+            """;
+    private static final String FIND = "SELECT " + COLUMNS + FROM + """
+            WHERE e.organization_id = :organizationId
+              AND e.id = :id
+            """;
+    /** Newest first; a version filter needs its prompt, and matches through the version's id. */
+    private static final String LIST = "SELECT " + COLUMNS + FROM + """
+            WHERE e.organization_id = :organizationId
+              AND (CAST(:promptId AS uuid) IS NULL OR e.prompt_id = :promptId)
+              AND (CAST(:version AS integer) IS NULL OR v.version = :version)
+              AND (CAST(:modelId AS uuid) IS NULL OR e.model_id = :modelId)
+              AND (CAST(:status AS text) IS NULL OR e.status = :status)
+              AND (CAST(:createdAfter AS timestamptz) IS NULL OR e.created_at >= :createdAfter)
+              AND (CAST(:createdBefore AS timestamptz) IS NULL OR e.created_at < :createdBefore)
+              AND (CAST(:beforeCreatedAt AS timestamptz) IS NULL
+                   OR (e.created_at, e.id) < (CAST(:beforeCreatedAt AS timestamptz), CAST(:beforeId AS uuid)))
+            ORDER BY e.created_at DESC, e.id DESC
+            LIMIT :limit
+            """;
+
+    private static final String INSERT = """
+            INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
+                                    provider_model_id, input, status, created_by, request_id, runner, created_at,
+                                    deadline_at)
+            VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
+                    CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :runner, :createdAt, :deadlineAt)
+            """;
+    private static final String MARK_RUNNING = """
+            UPDATE executions
+               SET status = 'running', started_at = :startedAt
+             WHERE organization_id = :organizationId
+               AND id = :id
+               AND status = 'pending'
+            """;
+    /** The status guard makes the finish happen once, whoever comes first: the run itself or a sweep. */
+    private static final String FINISH = """
+            UPDATE executions
+               SET status = :status, output = :output, tokens_input = :tokensInput, tokens_output = :tokensOutput,
+                   latency_ms = :latencyMs, time_to_first_token_ms = :timeToFirstTokenMs, cost_usd = :costUsd,
+                   finish_reason = :finishReason, attempts = :attempts, error_code = :errorCode,
+                   error_message = :errorMessage, finished_at = now()
+             WHERE organization_id = :organizationId
+               AND id = :id
+               AND status IN ('pending', 'running')
+            """;
+
+    private static final String ABANDON_OF_RUNNER = """
+            UPDATE executions
+               SET status = 'failed', error_code = 'abandoned', error_message = :reason, finished_at = now()
+             WHERE runner = :runner
+               AND status IN ('pending', 'running')
+            """;
+    private static final String ABANDON_PAST_DEADLINE = """
+            UPDATE executions
+               SET status = 'failed', error_code = 'abandoned', error_message = :reason, finished_at = now()
+             WHERE deadline_at < :before
+               AND status IN ('pending', 'running')
+            """;
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    ExecutionRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void insert(Execution execution, String runner) {
+        jdbc.sql(INSERT)
+                .param("id", execution.id())
+                .param("organizationId", execution.organizationId().value())
+                .param("promptId", execution.promptId())
+                .param("promptVersionId", execution.promptVersionId())
+                .param("modelId", execution.modelId())
+                .param("provider", execution.provider())
+                .param("providerModelId", execution.providerModelId())
+                .param("input", json.writeValueAsString(execution.input()))
+                .param("createdBy", execution.createdBy())
+                .param("requestId", execution.requestId())
+                .param("runner", runner)
+                .param("createdAt", Timestamp.from(execution.createdAt()))
+                .param("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()))
+                .update();
+    }
+
+    void markRunning(OrganizationId organizationId, UUID id, Instant startedAt) {
+        jdbc.sql(MARK_RUNNING)
+                .param("organizationId", organizationId.value())
+                .param("id", id)
+                .param("startedAt", Timestamp.from(startedAt))
+                .update();
+    }
+
+    /** Writes the outcome; false when the record was already finished (by a sweep that gave up on it). */
+    boolean finish(OrganizationId organizationId, UUID id, ExecutionOutcome outcome, @Nullable BigDecimal costUsd) {
+        return jdbc.sql(FINISH)
+                        .param("organizationId", organizationId.value())
+                        .param("id", id)
+                        .param("status", outcome.status().value())
+                        .param("output", outcome.output())
+                        .param("tokensInput", outcome.tokensInput())
+                        .param("tokensOutput", outcome.tokensOutput())
+                        .param("latencyMs", (int) Math.min(Integer.MAX_VALUE, outcome.latencyMs()))
+                        .param(
+                                "timeToFirstTokenMs",
+                                outcome.timeToFirstTokenMs() == null
+                                        ? null
+                                        : (int) Math.min(Integer.MAX_VALUE, outcome.timeToFirstTokenMs()))
+                        .param("costUsd", costUsd)
+                        .param("finishReason", outcome.finishReason())
+                        .param("attempts", outcome.attempts() == 0 ? null : outcome.attempts())
+                        .param("errorCode", outcome.errorCode())
+                        .param("errorMessage", outcome.errorMessage())
+                        .update()
+                == 1;
+    }
+
+    Optional<Execution> find(OrganizationId organizationId, UUID id) {
+        return jdbc.sql(FIND)
+                .param("organizationId", organizationId.value())
+                .param("id", id)
+                .query(this::map)
+                .optional();
+    }
+
+    List<Execution> list(OrganizationId organizationId, ExecutionFilter filter, @Nullable Cursor before, int limit) {
+        return jdbc.sql(LIST)
+                .param("organizationId", organizationId.value())
+                .param("promptId", filter.promptId())
+                .param("version", filter.version())
+                .param("modelId", filter.modelId())
+                .param(
+                        "status",
+                        filter.status() == null ? null : filter.status().value())
+                .param("createdAfter", filter.createdAfter() == null ? null : Timestamp.from(filter.createdAfter()))
+                .param("createdBefore", filter.createdBefore() == null ? null : Timestamp.from(filter.createdBefore()))
+                .param("beforeCreatedAt", before == null ? null : Timestamp.from(before.createdAt()))
+                .param("beforeId", before == null ? null : before.id())
+                .param("limit", limit)
+                .query(this::map)
+                .list();
+    }
+
+    /** Fails what a process left open: on its restart, every unfinished execution it was running. */
+    int abandonOfRunner(String runner, String reason) {
+        return jdbc.sql(ABANDON_OF_RUNNER)
+                .param("runner", runner)
+                .param("reason", reason)
+                .update();
+    }
+
+    /** Fails every unfinished execution whose deadline passed before {@code before}, whoever was running it. */
+    int abandonPastDeadline(Instant before, String reason) {
+        return jdbc.sql(ABANDON_PAST_DEADLINE)
+                .param("before", Timestamp.from(before))
+                .param("reason", reason)
+                .update();
+    }
+
+    private Execution map(ResultSet row, int number) throws SQLException {
+        return new Execution(
+                row.getObject("id", UUID.class),
+                new OrganizationId(row.getObject("organization_id", UUID.class)),
+                row.getObject("prompt_id", UUID.class),
+                row.getObject("prompt_version_id", UUID.class),
+                row.getObject("prompt_version", Integer.class),
+                row.getObject("model_id", UUID.class),
+                row.getString("provider"),
+                row.getString("provider_model_id"),
+                input(row.getString("input")),
+                row.getString("output"),
+                row.getObject("tokens_input", Integer.class),
+                row.getObject("tokens_output", Integer.class),
+                row.getObject("latency_ms", Integer.class),
+                row.getObject("time_to_first_token_ms", Integer.class),
+                row.getBigDecimal("cost_usd"),
+                ExecutionStatus.fromValue(row.getString("status")),
+                row.getString("error_code"),
+                row.getString("error_message"),
+                row.getString("finish_reason"),
+                row.getObject("attempts", Integer.class),
+                row.getObject("created_by", UUID.class),
+                row.getString("request_id"),
+                instant(row, "created_at"),
+                nullableInstant(row, "started_at"),
+                nullableInstant(row, "finished_at"),
+                nullableInstant(row, "deadline_at"));
+    }
+
+    private ExecutionInput input(String text) {
+        Map<String, Object> stored = json.readValue(text, new TypeReference<Map<String, Object>>() {});
+        return new ExecutionInput(
+                json.convertValue(
+                        stored.getOrDefault("variables", Map.of()), new TypeReference<Map<String, String>>() {}),
+                json.convertValue(stored.getOrDefault("parameters", Map.of()), ModelParameters.class));
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        return row.getTimestamp(column).toInstant();
+    }
+
+    private static @Nullable Instant nullableInstant(ResultSet row, String column) throws SQLException {
+        Timestamp value = row.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+}

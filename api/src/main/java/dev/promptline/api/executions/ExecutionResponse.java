@@ -1,0 +1,69 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.models.ModelParameters;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** An execution record as the API shows it. */
+record ExecutionResponse(
+        UUID id,
+        String status,
+        @Nullable UUID promptId,
+        @Nullable Integer promptVersion,
+        @Nullable UUID modelId,
+        String provider,
+        String model,
+        Input input,
+        @Nullable String output,
+        @Nullable Usage usage,
+        @Nullable Integer latencyMs,
+        @Nullable Integer timeToFirstTokenMs,
+        @Nullable BigDecimal costUsd,
+        @Nullable String finishReason,
+        @Nullable Integer attempts,
+        @Nullable Error error,
+        @Nullable String requestId,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
+        @Nullable Instant deadlineAt) {
+
+    record Input(Map<String, String> variables, ModelParameters parameters) {}
+
+    record Usage(int inputTokens, int outputTokens) {}
+
+    /** Why it did not succeed: a stable lower-case code (provider_unavailable, timeout, …) and what happened. */
+    record Error(String code, @Nullable String message) {}
+
+    static ExecutionResponse from(Execution execution) {
+        return new ExecutionResponse(
+                execution.id(),
+                execution.status().value(),
+                execution.promptId(),
+                execution.promptVersion(),
+                execution.modelId(),
+                execution.provider(),
+                execution.providerModelId(),
+                new Input(execution.input().variables(), execution.input().parameters()),
+                execution.output(),
+                execution.tokensInput() == null && execution.tokensOutput() == null
+                        ? null
+                        : new Usage(
+                                execution.tokensInput() == null ? 0 : execution.tokensInput(),
+                                execution.tokensOutput() == null ? 0 : execution.tokensOutput()),
+                execution.latencyMs(),
+                execution.timeToFirstTokenMs(),
+                execution.costUsd(),
+                execution.finishReason(),
+                execution.attempts(),
+                execution.errorCode() == null ? null : new Error(execution.errorCode(), execution.errorMessage()),
+                execution.requestId(),
+                execution.createdAt(),
+                execution.startedAt(),
+                execution.finishedAt(),
+                execution.deadlineAt());
+    }
+}

@@ -1,0 +1,142 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.runtime.v1.AgentRuntimeServiceGrpc;
+import dev.promptline.runtime.v1.ErrorCode;
+import dev.promptline.runtime.v1.ExecuteRequest;
+import dev.promptline.runtime.v1.ExecuteResponse;
+import dev.promptline.runtime.v1.FinishReason;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Execute call to the runtime, read by one thread at its own pace. Inbound flow control is manual: the runtime
+ * sends a few events ahead and then waits until the reader takes them, so a slow SSE client holds back the stream
+ * instead of filling memory.
+ */
+final class RuntimeCall {
+    /** Events the runtime may send ahead of the reader. */
+    private static final int WINDOW = 32;
+
+    private final BlockingQueue<RuntimeEvent> events = new LinkedBlockingQueue<>();
+    private volatile @Nullable ClientCallStreamObserver<ExecuteRequest> call;
+
+    private RuntimeCall() {}
+
+    /** Starts the call; its deadline bounds the whole execution. */
+    static RuntimeCall start(ManagedChannel channel, ExecuteRequest request, Duration timeout) {
+        var runtimeCall = new RuntimeCall();
+        AgentRuntimeServiceGrpc.newStub(channel)
+                .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(request, runtimeCall.new Observer());
+        return runtimeCall;
+    }
+
+    /** The next event, or null when none came within {@code wait}. */
+    @Nullable
+    RuntimeEvent next(Duration wait) throws InterruptedException {
+        RuntimeEvent event = events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        var current = call;
+        if (event != null && current != null) {
+            current.request(1);
+        }
+        return event;
+    }
+
+    /** Cancels the call: the runtime stops the graph and aborts the provider request. */
+    void cancel(String reason) {
+        var current = call;
+        if (current != null) {
+            current.cancel(reason, null);
+        }
+    }
+
+    private final class Observer implements ClientResponseObserver<ExecuteRequest, ExecuteResponse> {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ExecuteRequest> requestStream) {
+            requestStream.disableAutoRequestWithInitial(WINDOW);
+            call = requestStream;
+        }
+
+        @Override
+        public void onNext(ExecuteResponse response) {
+            RuntimeEvent event = toEvent(response);
+            if (event != null) {
+                events.add(event);
+            } else {
+                // Not handed to the reader, so ask for the next one here.
+                requireCall().request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            Status status = Status.fromThrowable(error);
+            events.add(new RuntimeEvent.CallFailed(status.getCode(), status.getDescription()));
+        }
+
+        @Override
+        public void onCompleted() {
+            // The terminal event came before; a stream that ends without one is a broken runtime.
+            events.add(new RuntimeEvent.CallFailed(Status.Code.OK, "The runtime ended the stream"));
+        }
+
+        private ClientCallStreamObserver<ExecuteRequest> requireCall() {
+            var current = call;
+            if (current == null) {
+                throw new IllegalStateException("the call has not started");
+            }
+            return current;
+        }
+    }
+
+    private static @Nullable RuntimeEvent toEvent(ExecuteResponse response) {
+        return switch (response.getEventCase()) {
+            case STARTED -> new RuntimeEvent.Started();
+            case TOKEN_DELTA ->
+                new RuntimeEvent.TokenDelta(response.getTokenDelta().getText());
+            case COMPLETED -> {
+                var completed = response.getCompleted();
+                var ttft = completed.getTimeToFirstToken();
+                yield new RuntimeEvent.Completed(
+                        completed.getOutput(),
+                        finishReason(completed.getFinishReason()),
+                        completed.getUsage().getInputTokens(),
+                        completed.getUsage().getOutputTokens(),
+                        ttft.getSeconds() * 1000 + ttft.getNanos() / 1_000_000,
+                        completed.getAttempts());
+            }
+            case FAILED -> {
+                var failed = response.getFailed();
+                yield new RuntimeEvent.Failed(
+                        errorCode(failed.getCode()),
+                        failed.getMessage(),
+                        failed.getRetryable(),
+                        failed.getAttempts(),
+                        failed.getUsage().getOutputTokens());
+            }
+            case NODE_STARTED, NODE_COMPLETED, USAGE, EVENT_NOT_SET -> null;
+        };
+    }
+
+    private static String errorCode(ErrorCode code) {
+        return switch (code) {
+            case ERROR_CODE_UNSPECIFIED, UNRECOGNIZED -> "internal";
+            default -> code.name().substring("ERROR_CODE_".length()).toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String finishReason(FinishReason reason) {
+        return switch (reason) {
+            case FINISH_REASON_UNSPECIFIED, UNRECOGNIZED -> "other";
+            default -> reason.name().substring("FINISH_REASON_".length()).toLowerCase(Locale.ROOT);
+        };
+    }
+}

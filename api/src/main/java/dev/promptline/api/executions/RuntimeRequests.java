@@ -1,0 +1,85 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.models.Model;
+import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.models.ProviderCredential;
+import dev.promptline.api.prompts.ChatMessage;
+import dev.promptline.runtime.v1.Credential;
+import dev.promptline.runtime.v1.ExecuteRequest;
+import dev.promptline.runtime.v1.ModelSpec;
+import dev.promptline.runtime.v1.Provider;
+import dev.promptline.runtime.v1.Role;
+import dev.promptline.runtime.v1.SamplingParameters;
+import java.util.List;
+
+/** Domain to proto for the runtime's Execute request; proto types stay in this package. */
+final class RuntimeRequests {
+    private RuntimeRequests() {}
+
+    static ExecuteRequest execute(
+            Execution execution,
+            Model model,
+            ProviderCredential credential,
+            List<ChatMessage> messages,
+            ModelParameters parameters) {
+        var spec = ModelSpec.newBuilder()
+                .setProvider(provider(model))
+                .setModelName(model.providerModelId())
+                .setParameters(sampling(parameters));
+        if (model.baseUrl() != null) {
+            spec.setBaseUrl(model.baseUrl().toString());
+        }
+        if (credential.apiKey() != null) {
+            spec.setCredential(Credential.newBuilder().setApiKey(credential.apiKey()));
+        } else if (credential.envVar() != null) {
+            spec.setCredential(Credential.newBuilder().setEnvVar(credential.envVar()));
+        }
+        var request = ExecuteRequest.newBuilder()
+                .setExecutionId(execution.id().toString())
+                .setModel(spec);
+        if (execution.requestId() != null) {
+            request.setRequestId(execution.requestId());
+        }
+        for (ChatMessage message : messages) {
+            request.addMessages(dev.promptline.runtime.v1.ChatMessage.newBuilder()
+                    .setRole(role(message.role()))
+                    .setContent(message.content()));
+        }
+        return request.build();
+    }
+
+    private static Provider provider(Model model) {
+        return switch (model.provider()) {
+            case OPENAI -> Provider.PROVIDER_OPENAI;
+            case ANTHROPIC -> Provider.PROVIDER_ANTHROPIC;
+            case HUGGINGFACE -> Provider.PROVIDER_HUGGINGFACE;
+            case CUSTOM -> Provider.PROVIDER_CUSTOM;
+            case ECHO -> Provider.PROVIDER_ECHO;
+        };
+    }
+
+    private static Role role(String role) {
+        return switch (role) {
+            case "system" -> Role.ROLE_SYSTEM;
+            case "assistant" -> Role.ROLE_ASSISTANT;
+            default -> Role.ROLE_USER;
+        };
+    }
+
+    private static SamplingParameters sampling(ModelParameters parameters) {
+        var sampling = SamplingParameters.newBuilder();
+        if (parameters.temperature() != null) {
+            sampling.setTemperature(parameters.temperature());
+        }
+        if (parameters.topP() != null) {
+            sampling.setTopP(parameters.topP());
+        }
+        if (parameters.maxTokens() != null) {
+            sampling.setMaxTokens(parameters.maxTokens());
+        }
+        if (parameters.stop() != null) {
+            sampling.addAllStopSequences(parameters.stop());
+        }
+        return sampling.build();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.promptline.api.executions;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An execution streamed as Server-Sent Events: {@code started} (the execution's id), {@code token_delta}s, then one
+ * {@code completed} or {@code failed} with the finished record. The names mirror the runtime contract's events.
+ * Nothing is written before the runtime accepted the execution, so a request refused before that still gets a plain
+ * problem detail with its status code. Written by the request's own thread only.
+ */
+final class ServerSentEvents implements ExecutionListener {
+    private final HttpServletResponse response;
+    private final JsonMapper json;
+    private OutputStream out = OutputStream.nullOutputStream();
+    private boolean open;
+
+    ServerSentEvents(HttpServletResponse response, JsonMapper json) {
+        this.response = response;
+        this.json = json;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void started(Execution execution) {
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-cache");
+        // Tells nginx-style proxies not to buffer the stream.
+        response.setHeader("X-Accel-Buffering", "no");
+        try {
+            out = response.getOutputStream();
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+        open = true;
+        var started = new LinkedHashMap<String, Object>();
+        started.put("executionId", execution.id());
+        started.put("promptId", execution.promptId());
+        started.put("promptVersion", execution.promptVersion());
+        started.put("modelId", execution.modelId());
+        event("started", started);
+    }
+
+    @Override
+    public void token(String text) {
+        event("token_delta", Map.of("text", text));
+    }
+
+    @Override
+    public void idle() {
+        if (open) {
+            write(": keep-alive\n\n");
+        }
+    }
+
+    void completed(Execution execution) {
+        event("completed", ExecutionResponse.from(execution));
+    }
+
+    void failed(Execution execution, Map<String, Object> problem) {
+        var failed = new LinkedHashMap<>(problem);
+        failed.put("execution", ExecutionResponse.from(execution));
+        event("failed", failed);
+    }
+
+    private void event(String name, Object data) {
+        write("event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n");
+    }
+
+    private void write(String frame) {
+        try {
+            out.write(frame.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.promptline.api.executions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.promptline.api.testing.AuthenticatedApi;
+import dev.promptline.api.testing.Http;
+import dev.promptline.api.testing.TestRedis;
+import dev.promptline.runtime.testing.FakeProvider;
+import dev.promptline.runtime.testing.Reply;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Streamed executions: the events a client reads, cancelling one, a client that leaves, and idempotent retries. */
+@TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+class ExecutionStreamingIT extends AuthenticatedApi {
+    private static final FakeProvider OPENAI = FakeProvider.openAi();
+    private static final String PREFIX = "it-" + UUID.randomUUID() + ":";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @DynamicPropertySource
+    static void providersOnLoopbackAndRedis(DynamicPropertyRegistry registry) {
+        registry.add("promptline.models.allowed-hosts", () -> "127.0.0.1");
+        registry.add("promptline.runtime.allowed-hosts", () -> "127.0.0.1");
+        registry.add("promptline.redis.url", () -> TestRedis.URL);
+        registry.add("promptline.redis.key-prefix", () -> PREFIX);
+        registry.add("promptline.executions.heartbeat", () -> "200ms");
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        OPENAI.close();
+    }
+
+    String owner;
+    String prompt;
+
+    @BeforeEach
+    void setUp() {
+        owner = acme.owner().bearer();
+        OPENAI.setDefault(Reply.stream("Category", ":", " billing"));
+        String model = Http.json(http.postJson(
+                        "/api/v1/models",
+                        "{\"provider\": \"openai\", \"name\": \"fake\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \""
+                                + OPENAI.baseUrl() + "\", \"credential\": {\"apiKey\": \"sk-test\"}}",
+                        owner))
+                .get("id")
+                .asString();
+        prompt = Http.json(http.postJson(
+                        "/api/v1/prompts",
+                        "{\"name\": \"triage\", \"modelId\": \"" + model
+                                + "\", \"template\": {\"format\": \"text\", \"text\": \"Triage {{ticket}}\"}}",
+                        owner))
+                .get("id")
+                .asString();
+    }
+
+    @Test
+    void streamsTheExecutionIdThenTokensThenTheFinishedRecord() {
+        List<Event> events = new ArrayList<>();
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
+            assertThat(stream.response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+            for (Event event = stream.next(); event != null; event = stream.next()) {
+                events.add(event);
+            }
+        }
+
+        assertThat(events)
+                .extracting(Event::name)
+                .containsExactly("started", "token_delta", "token_delta", "token_delta", "completed");
+        String id = events.getFirst().data().get("executionId").asString();
+        assertThat(events.subList(1, 4))
+                .extracting(event -> event.data().get("text").asString())
+                .containsExactly("Category", ":", " billing");
+        JsonNode completed = events.getLast().data();
+        assertThat(completed.get("id").asString()).isEqualTo(id);
+        assertThat(completed.get("status").asString()).isEqualTo("succeeded");
+        assertThat(completed.get("output").asString()).isEqualTo("Category: billing");
+        assertThat(completed.get("usage").get("outputTokens").asInt()).isEqualTo(3);
+        assertThat(status(id)).isEqualTo("succeeded");
+    }
+
+    @Test
+    void acceptTextEventStreamAlsoStreams() {
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}}")) {
+            assertThat(stream.next().name()).isEqualTo("started");
+        }
+    }
+
+    @Test
+    void aProviderFailureMidStreamEndsWithAFailedEvent() {
+        OPENAI.enqueue(Reply.stream("one", " two", " three")
+                .tokenInterval(Duration.ofMillis(30))
+                .dropAfter(2));
+        Event last;
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
+            last = stream.last();
+        }
+
+        assertThat(last.name()).isEqualTo("failed");
+        assertThat(last.data().get("code").asString()).isEqualTo("PROVIDER_UNAVAILABLE");
+        JsonNode execution = last.data().get("execution");
+        assertThat(execution.get("status").asString()).isEqualTo("failed");
+        assertThat("one two").startsWith(execution.get("output").asString());
+        assertThat(status(execution.get("id").asString())).isEqualTo("failed");
+    }
+
+    @Test
+    void cancellingARunningExecutionStopsItAndTheProviderCall() {
+        int request = OPENAI.requestCount();
+        OPENAI.enqueue(Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofSeconds(1)));
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
+            String id = stream.next().data().get("executionId").asString();
+            assertThat(stream.next().name()).isEqualTo("token_delta");
+
+            var cancel = http.postJson("/api/v1/executions/" + id + "/cancel", "{}", owner);
+            assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+
+            Event last = stream.last();
+            assertThat(last.name()).isEqualTo("failed");
+            assertThat(last.data().get("code").asString()).isEqualTo("EXECUTION_CANCELLED");
+            assertThat(status(id)).isEqualTo("cancelled");
+            OPENAI.clientClosed(request).orTimeout(5, TimeUnit.SECONDS).join();
+            var again = http.postJson("/api/v1/executions/" + id + "/cancel", "{}", owner);
+            assertThat(again.statusCode()).isEqualTo(409);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesCancelsItsExecution() {
+        int request = OPENAI.requestCount();
+        OPENAI.enqueue(Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofSeconds(1)));
+        String id;
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
+            id = stream.next().data().get("executionId").asString();
+        }
+
+        // The heartbeat (200 ms here) finds the closed connection even while no token comes.
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("cancelled"));
+        OPENAI.clientClosed(request).orTimeout(5, TimeUnit.SECONDS).join();
+        JsonNode stored = Http.json(http.get("/api/v1/executions/" + id, owner));
+        assertThat(stored.get("error").get("message").asString()).contains("disconnected");
+    }
+
+    @Test
+    void aRetriedExecuteWithTheSameIdempotencyKeyReturnsTheFirstExecution() {
+        int requests = OPENAI.requestCount();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}}";
+
+        var first =
+                http.send(executeRequest(body).header("Idempotency-Key", key).build());
+        var second =
+                http.send(executeRequest(body).header("Idempotency-Key", key).build());
+        var different = http.send(executeRequest("{\"variables\": {\"ticket\": \"other\"}}")
+                .header("Idempotency-Key", key)
+                .build());
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(Http.json(second).get("id").asString())
+                .isEqualTo(Http.json(first).get("id").asString());
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(OPENAI.requestCount() - requests).isEqualTo(1);
+        assertThat(different.statusCode()).isEqualTo(422);
+        assertThat(Http.json(different).get("code").asString()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+    }
+
+    private HttpRequest.Builder executeRequest(String body) {
+        return http.request("/api/v1/prompts/" + prompt + "/execute")
+                .header("Authorization", owner)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private String status(String id) {
+        return Http.json(http.get("/api/v1/executions/" + id, owner))
+                .get("status")
+                .asString();
+    }
+
+    private EventStream open(String body) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            executeRequest(body)
+                                    .header("Accept", "text/event-stream")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new EventStream(response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Event(String name, JsonNode data) {}
+
+    /** Reads Server-Sent Events as a browser would; closing it drops the connection. */
+    static final class EventStream implements AutoCloseable {
+        final HttpResponse<InputStream> response;
+        private final BufferedReader reader;
+
+        EventStream(HttpResponse<InputStream> response) {
+            this.response = response;
+            this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        }
+
+        /** The next event, skipping comments; null at the end of the stream. */
+        @Nullable
+        Event next() {
+            try {
+                String name = null;
+                StringBuilder data = new StringBuilder();
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.isEmpty()) {
+                        if (name != null) {
+                            return new Event(name, JSON.readTree(data.toString()));
+                        }
+                    } else if (line.startsWith("event: ")) {
+                        name = line.substring("event: ".length());
+                    } else if (line.startsWith("data: ")) {
+                        data.append(line.substring("data: ".length()));
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Event last() {
+            Event last = null;
+            for (Event event = next(); event != null; event = next()) {
+                last = event;
+            }
+            assertThat(last).isNotNull();
+            return last;
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.body().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
