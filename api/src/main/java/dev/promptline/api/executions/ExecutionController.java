@@ -1,6 +1,8 @@
 package dev.promptline.api.executions;
 
+import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.models.ParametersRequest;
+import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.web.Page;
@@ -22,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -44,6 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @Validated
 class ExecutionController {
+    private static final Logger log = LoggerFactory.getLogger(ExecutionController.class);
     private static final String LABEL = "[a-z0-9][a-z0-9_.-]{0,99}";
     static final String REPLAYED = "Idempotent-Replayed";
 
@@ -88,7 +93,7 @@ class ExecutionController {
                 request.label(),
                 request.modelId(),
                 request.parameters() == null
-                        ? dev.promptline.api.models.ModelParameters.NONE
+                        ? ModelParameters.NONE
                         : request.parameters().toParameters(),
                 request.timeout() == null ? null : seconds(request.timeout()),
                 idempotencyKey,
@@ -100,7 +105,17 @@ class ExecutionController {
             return answer(result);
         }
         var events = new ServerSentEvents(response, json);
-        var result = executions.execute(caller, new PromptId(promptId), command, events);
+        ExecutionService.Result result;
+        try {
+            result = executions.execute(caller, new PromptId(promptId), command, events);
+        } catch (RuntimeException e) {
+            if (!events.isOpen()) {
+                throw e; // nothing sent yet: a plain problem detail with its status code
+            }
+            // The status line went out with the first event: the failure can only be the stream's last event.
+            endWithError(events, e);
+            return null;
+        }
         Execution execution = result.execution();
         if (!events.isOpen()) {
             // Refused before the runtime accepted it, or a replay: a plain answer with a status code.
@@ -166,6 +181,27 @@ class ExecutionController {
             answer.header(REPLAYED, "true");
         }
         return answer.body(ExecutionResponse.from(execution));
+    }
+
+    /**
+     * Ends a stream whose execution broke on the api's side after it started, typically because its record could not
+     * be finished while the database is down. The record stays unfinished until the sweep closes it.
+     */
+    private static void endWithError(ServerSentEvents events, RuntimeException e) {
+        PromptlineException failure;
+        if (e instanceof PromptlineException known) {
+            log.warn("Execution {} ended without its record: {}", events.executionId(), known.getMessage());
+            failure = known;
+        } else {
+            log.error("Execution {} failed unexpectedly", events.executionId(), e);
+            failure = new PromptlineException(
+                    ErrorCode.INTERNAL, "An unexpected error occurred. Quote the requestId when reporting it.");
+        }
+        try {
+            events.aborted(problem(failure));
+        } catch (ExecutionListener.ClientGoneException gone) {
+            // The client left too.
+        }
     }
 
     private static Map<String, Object> problem(PromptlineException failure) {

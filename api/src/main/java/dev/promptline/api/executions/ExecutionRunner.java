@@ -67,7 +67,7 @@ class ExecutionRunner {
         try {
             int abandoned = executions.abandonPastDeadline(
                     Instant.now().minus(properties.sweepGrace()),
-                    "Unfinished long after its deadline; its runner is gone");
+                    "Unfinished long after its deadline: its runner stopped, or could not record the outcome");
             if (abandoned > 0) {
                 log.warn("Failed {} execution(s) left unfinished past their deadline", abandoned);
             }

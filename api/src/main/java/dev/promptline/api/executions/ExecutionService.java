@@ -24,9 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -257,6 +259,19 @@ public class ExecutionService {
                             "Execution {} was closed by a sweep before it ended as {}", pending.id(), outcome.status());
                 }
                 return finished(outcome, cost);
+            } catch (DataAccessResourceFailureException e) {
+                // Whatever the runtime still does would be paid for and never recorded.
+                registration.cancel("The API could not record the execution");
+                throw new PromptlineException(
+                                ErrorCode.DATABASE_UNAVAILABLE,
+                                "The database is not reachable, so the execution's outcome could not be recorded. Its"
+                                        + " record stays unfinished until a sweep closes it as abandoned once the"
+                                        + " database is back.",
+                                e)
+                        .with("executionId", pending.id());
+            } catch (RuntimeException e) {
+                registration.cancel("The API failed while running the execution");
+                throw e;
             } finally {
                 running.unregister(pending.id());
             }
@@ -365,7 +380,7 @@ public class ExecutionService {
         }
 
         /** Tells the watcher; one that went away is not told again, and its execution stops unless configured not to. */
-        private void notify(java.util.function.Consumer<ExecutionListener> event) {
+        private void notify(Consumer<ExecutionListener> event) {
             try {
                 event.accept(listener);
             } catch (ExecutionListener.ClientGoneException e) {

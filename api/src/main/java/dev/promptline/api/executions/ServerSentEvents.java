@@ -6,11 +6,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An execution streamed as Server-Sent Events: {@code started} (the execution's id), {@code token_delta}s, then one
- * {@code completed} or {@code failed} with the finished record. The names mirror the runtime contract's events.
+ * {@code completed} or {@code failed} with the finished record (or, when the record could not be finished, a
+ * {@code failed} with the problem and the execution's id). The names mirror the runtime contract's events.
  * Nothing is written before the runtime accepted the execution, so a request refused before that still gets a plain
  * problem detail with its status code. Written by the request's own thread only.
  */
@@ -19,6 +22,7 @@ final class ServerSentEvents implements ExecutionListener {
     private final JsonMapper json;
     private OutputStream out = OutputStream.nullOutputStream();
     private boolean open;
+    private @Nullable UUID executionId;
 
     ServerSentEvents(HttpServletResponse response, JsonMapper json) {
         this.response = response;
@@ -27,6 +31,12 @@ final class ServerSentEvents implements ExecutionListener {
 
     boolean isOpen() {
         return open;
+    }
+
+    /** The execution the stream is about, once it started. */
+    @Nullable
+    UUID executionId() {
+        return executionId;
     }
 
     @Override
@@ -43,6 +53,7 @@ final class ServerSentEvents implements ExecutionListener {
             throw new ClientGoneException(e);
         }
         open = true;
+        executionId = execution.id();
         var started = new LinkedHashMap<String, Object>();
         started.put("executionId", execution.id());
         started.put("promptId", execution.promptId());
@@ -70,6 +81,13 @@ final class ServerSentEvents implements ExecutionListener {
     void failed(Execution execution, Map<String, Object> problem) {
         var failed = new LinkedHashMap<>(problem);
         failed.put("execution", ExecutionResponse.from(execution));
+        event("failed", failed);
+    }
+
+    /** Ends a stream whose execution has no finished record to show: the problem, and the id to look it up by. */
+    void aborted(Map<String, Object> problem) {
+        var failed = new LinkedHashMap<>(problem);
+        failed.put("executionId", executionId);
         event("failed", failed);
     }
 
