@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the runtime calls providers, the same whether it runs as its own process (read from the environment) or inside
@@ -26,6 +28,8 @@ public record RuntimeSettings(
         int maxAttempts,
         Duration initialBackoff,
         Duration maxBackoff) {
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
     public static final RuntimeSettings DEFAULTS =
             new RuntimeSettings(List.of(), Duration.ofSeconds(10), 3, Duration.ofMillis(250), Duration.ofSeconds(10));
 
@@ -56,7 +60,7 @@ public record RuntimeSettings(
                 duration(environment, "PROVIDER_RETRY_MAX_BACKOFF", DEFAULTS.maxBackoff));
     }
 
-    static List<String> list(String value) {
+    private static List<String> list(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return List.of();
         }
@@ -66,7 +70,7 @@ public record RuntimeSettings(
                 .toList();
     }
 
-    static Duration duration(Map<String, String> environment, String name, Duration fallback) {
+    private static Duration duration(Map<String, String> environment, String name, Duration fallback) {
         String value = environment.get(name);
         if (value == null || value.isBlank()) {
             return fallback;
@@ -80,8 +84,8 @@ public record RuntimeSettings(
     }
 
     /** Accepts the forms the api's configuration accepts: {@code 250ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601. */
-    static Duration parseDuration(String value) {
-        var simple = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value);
+    public static Duration parseDuration(String value) {
+        var simple = SIMPLE_DURATION.matcher(value);
         if (!simple.matches()) {
             return Duration.parse(value);
         }
@@ -94,7 +98,7 @@ public record RuntimeSettings(
         };
     }
 
-    static int integer(Map<String, String> environment, String name, int fallback) {
+    private static int integer(Map<String, String> environment, String name, int fallback) {
         String value = environment.get(name);
         if (value == null || value.isBlank()) {
             return fallback;

@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.promptline.api.testing.AuthenticatedApi;
+import dev.promptline.api.testing.EventStream;
+import dev.promptline.api.testing.EventStream.Event;
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.TestRedis;
 import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,13 +70,10 @@ class ExecutionStreamingIT extends AuthenticatedApi {
 
     @Test
     void streamsTheExecutionIdThenTokensThenTheFinishedRecord() {
-        List<Event> events = new ArrayList<>();
+        // open() also checks the status and the text/event-stream content type.
+        List<Event> events;
         try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
-            assertThat(stream.response.headers().firstValue("Content-Type"))
-                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
-            for (Event event = stream.next(); event != null; event = stream.next()) {
-                events.add(event);
-            }
+            events = stream.rest();
         }
 
         assertThat(events)
@@ -104,7 +94,7 @@ class ExecutionStreamingIT extends AuthenticatedApi {
     @Test
     void acceptTextEventStreamAlsoStreams() {
         try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}}")) {
-            assertThat(stream.next().name()).isEqualTo("started");
+            assertThat(stream.require().name()).isEqualTo("started");
         }
     }
 
@@ -115,7 +105,7 @@ class ExecutionStreamingIT extends AuthenticatedApi {
                 .dropAfter(2));
         Event last;
         try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
-            last = stream.last();
+            last = last(stream);
         }
 
         assertThat(last.name()).isEqualTo("failed");
@@ -131,13 +121,13 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         int request = OPENAI.requestCount();
         OPENAI.enqueue(Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofSeconds(1)));
         try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
-            String id = stream.next().data().get("executionId").asString();
-            assertThat(stream.next().name()).isEqualTo("token_delta");
+            String id = stream.require().data().get("executionId").asString();
+            assertThat(stream.require().name()).isEqualTo("token_delta");
 
             var cancel = http.postJson("/api/v1/executions/" + id + "/cancel", "{}", owner);
             assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
 
-            Event last = stream.last();
+            Event last = last(stream);
             assertThat(last.name()).isEqualTo("failed");
             assertThat(last.data().get("code").asString()).isEqualTo("EXECUTION_CANCELLED");
             assertThat(status(id)).isEqualTo("cancelled");
@@ -153,7 +143,7 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         OPENAI.enqueue(Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofSeconds(1)));
         String id;
         try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
-            id = stream.next().data().get("executionId").asString();
+            id = stream.require().data().get("executionId").asString();
         }
 
         // The heartbeat (200 ms here) finds the closed connection even while no token comes.
@@ -201,74 +191,12 @@ class ExecutionStreamingIT extends AuthenticatedApi {
     }
 
     private EventStream open(String body) {
-        try {
-            var response = java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            executeRequest(body)
-                                    .header("Accept", "text/event-stream")
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return new EventStream(response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return EventStream.open(http, "/api/v1/prompts/" + prompt + "/execute", body, owner);
     }
 
-    record Event(String name, JsonNode data) {}
-
-    /** Reads Server-Sent Events as a browser would; closing it drops the connection. */
-    static final class EventStream implements AutoCloseable {
-        final HttpResponse<InputStream> response;
-        private final BufferedReader reader;
-
-        EventStream(HttpResponse<InputStream> response) {
-            this.response = response;
-            this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-        }
-
-        /** The next event, skipping comments; null at the end of the stream. */
-        @Nullable
-        Event next() {
-            try {
-                String name = null;
-                StringBuilder data = new StringBuilder();
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.isEmpty()) {
-                        if (name != null) {
-                            return new Event(name, JSON.readTree(data.toString()));
-                        }
-                    } else if (line.startsWith("event: ")) {
-                        name = line.substring("event: ".length());
-                    } else if (line.startsWith("data: ")) {
-                        data.append(line.substring("data: ".length()));
-                    }
-                }
-                return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        Event last() {
-            Event last = null;
-            for (Event event = next(); event != null; event = next()) {
-                last = event;
-            }
-            assertThat(last).isNotNull();
-            return last;
-        }
-
-        @Override
-        public void close() {
-            try {
-                response.body().close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+    private static Event last(EventStream stream) {
+        List<Event> rest = stream.rest();
+        assertThat(rest).isNotEmpty();
+        return rest.getLast();
     }
 }

@@ -6,8 +6,6 @@ import dev.promptline.runtime.RuntimeSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +21,6 @@ record SidecarSettings(int port, Duration shutdownGrace, RuntimeSettings runtime
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     // The forms the api's configuration accepts, so one value works in both places.
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     SidecarSettings {
         requireNonNull(shutdownGrace, "shutdownGrace is null");
@@ -58,7 +55,7 @@ record SidecarSettings(int port, Duration shutdownGrace, RuntimeSettings runtime
             return DEFAULT_SHUTDOWN_GRACE;
         }
         try {
-            Duration grace = parse(value.strip());
+            Duration grace = RuntimeSettings.parseDuration(value.strip());
             if (!grace.isNegative()) {
                 return grace;
             }
@@ -67,19 +64,5 @@ record SidecarSettings(int port, Duration shutdownGrace, RuntimeSettings runtime
         }
         throw new IllegalArgumentException(
                 "RUNTIME_SHUTDOWN_GRACE must be a duration such as 30s, 500ms or 2m: " + value);
-    }
-
-    private static Duration parse(String value) {
-        Matcher simple = SIMPLE_DURATION.matcher(value);
-        if (!simple.matches()) {
-            return Duration.parse(value);
-        }
-        long amount = Long.parseLong(simple.group(1));
-        return switch (simple.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
     }
 }
