@@ -45,15 +45,14 @@ public final class LangChainChatModelClient implements ChatModelClient {
         var result = new CompletableFuture<ModelResult>();
         // LangChain4j's Anthropic model settles only on message_stop: a stream cut cleanly before it would leave
         // the answer pending until the deadline.
-        var httpClient = new ProviderHttpClient(
-                http,
-                guard,
-                cancellation,
-                secret,
-                () -> result.completeExceptionally(new ModelCallException(
+        var httpClient = new ProviderHttpClient(http, guard, cancellation, secret, () -> {
+            if (!result.isDone()) {
+                result.completeExceptionally(new ModelCallException(
                         ModelCallException.Kind.PROVIDER_UNAVAILABLE,
                         "The provider's stream ended before its final event",
-                        true)));
+                        true));
+            }
+        });
         StreamingChatModel model = model(call, httpClient);
         try (var registration = cancellation.onCancel(() -> result.completeExceptionally(cancellation.toException()))) {
             model.chat(request(call), new Handler(tokens, cancellation, result));

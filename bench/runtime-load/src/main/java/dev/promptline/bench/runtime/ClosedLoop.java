@@ -1,0 +1,175 @@
+package dev.promptline.bench.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A closed loop: {@code concurrency} virtual threads each stream one completion after another. Only the streams that
+ * start inside the measured window, after the warm-up, are recorded; the CPU time of the driver's JVM (and of the
+ * sidecar's, when there is one) is sampled at both ends of the window.
+ */
+final class ClosedLoop {
+    private static final long MIN_PAUSE_AFTER_FAILURE_MILLIS = 10;
+
+    private ClosedLoop() {}
+
+    /**
+     * What one mode did at one concurrency, in the measured window.
+     *
+     * @param firstToken microseconds to the first token
+     * @param total microseconds to the end of the answer (the terminal event through the runtime)
+     * @param failures streams started in the window that failed or had the wrong output
+     * @param warmupFailures the same, in the warm-up
+     * @param driverCpuNanos CPU time of this JVM (load, fake provider, and the runtime when in-process)
+     * @param sidecarCpuNanos CPU time of the sidecar, when the mode uses it
+     * @param otherCpuNanos CPU time of the other processes on the machine (those alive at the window's end): a check
+     *     that nothing else ran
+     */
+    record Result(
+            String mode,
+            int concurrency,
+            Duration window,
+            Histogram firstToken,
+            Histogram total,
+            long failures,
+            long warmupFailures,
+            @Nullable String firstFailure,
+            long driverCpuNanos,
+            OptionalLong sidecarCpuNanos,
+            long otherCpuNanos) {
+
+        long executions() {
+            return total.getTotalCount();
+        }
+
+        double executionsPerSecond() {
+            return executions() / (window.toNanos() / 1e9);
+        }
+    }
+
+    static Result run(
+            String mode,
+            StreamTarget target,
+            int concurrency,
+            Duration warmup,
+            Duration window,
+            long driverPid,
+            @Nullable Long sidecarPid)
+            throws InterruptedException {
+        long measureFrom = System.nanoTime() + warmup.toNanos();
+        long measureUntil = measureFrom + window.toNanos();
+        List<Worker> workers = new ArrayList<>();
+        long[] driverCpu = new long[2];
+        long[] sidecarCpu = new long[2];
+        List<Map<Long, Long>> everyProcessCpu = new ArrayList<>(List.of(Map.of(), Map.of()));
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < concurrency; i++) {
+                var worker = new Worker(target, measureFrom, measureUntil);
+                workers.add(worker);
+                threads.execute(worker);
+            }
+            // On a platform thread: the virtual threads' carriers are busy, and the samples must be on time.
+            Thread sampler = Thread.ofPlatform().name("cpu-sampler").start(() -> {
+                for (int end = 0; end < 2; end++) {
+                    sleepUntil(end == 0 ? measureFrom : measureUntil);
+                    driverCpu[end] = ProcessStats.cpuNanos(driverPid);
+                    sidecarCpu[end] = sidecarPid == null ? 0 : ProcessStats.cpuNanos(sidecarPid);
+                    everyProcessCpu.set(end, ProcessStats.cpuNanosByProcess());
+                }
+            });
+            sampler.join();
+        }
+        var firstToken = new Histogram(3);
+        var total = new Histogram(3);
+        long failures = 0;
+        long warmupFailures = 0;
+        String firstFailure = null;
+        for (Worker worker : workers) {
+            firstToken.add(worker.firstToken);
+            total.add(worker.total);
+            failures += worker.failures;
+            warmupFailures += worker.warmupFailures;
+            if (firstFailure == null) {
+                firstFailure = worker.firstFailure;
+            }
+        }
+        long driverCpuNanos = driverCpu[1] - driverCpu[0];
+        long sidecarCpuNanos = sidecarCpu[1] - sidecarCpu[0];
+        return new Result(
+                mode,
+                concurrency,
+                window,
+                firstToken,
+                total,
+                failures,
+                warmupFailures,
+                firstFailure,
+                driverCpuNanos,
+                sidecarPid == null ? OptionalLong.empty() : OptionalLong.of(sidecarCpuNanos),
+                ProcessStats.otherCpuNanos(
+                        everyProcessCpu.get(0),
+                        everyProcessCpu.get(1),
+                        sidecarPid == null ? Set.of(driverPid) : Set.of(driverPid, sidecarPid)));
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanoTime - System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One client stream after another; its histograms are read once its thread has ended. */
+    private static final class Worker implements Runnable {
+        private final StreamTarget target;
+        private final long measureFrom;
+        private final long measureUntil;
+        final Histogram firstToken = new Histogram(3);
+        final Histogram total = new Histogram(3);
+        long failures;
+        long warmupFailures;
+
+        @Nullable
+        String firstFailure;
+
+        Worker(StreamTarget target, long measureFrom, long measureUntil) {
+            this.target = target;
+            this.measureFrom = measureFrom;
+            this.measureUntil = measureUntil;
+        }
+
+        @Override
+        public void run() {
+            for (long start = System.nanoTime(); start < measureUntil; start = System.nanoTime()) {
+                try {
+                    StreamTarget.Timing timing = target.stream(() -> {});
+                    if (start >= measureFrom) {
+                        firstToken.recordValue(TimeUnit.NANOSECONDS.toMicros(timing.firstTokenNanos()));
+                        total.recordValue(TimeUnit.NANOSECONDS.toMicros(timing.totalNanos()));
+                    }
+                } catch (Exception e) {
+                    if (start >= measureFrom) {
+                        failures++;
+                    } else {
+                        warmupFailures++;
+                    }
+                    if (firstFailure == null) {
+                        firstFailure = e.toString();
+                    }
+                    // A broken target fails at once; do not spin on it.
+                    sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MIN_PAUSE_AFTER_FAILURE_MILLIS));
+                }
+            }
+        }
+    }
+}
