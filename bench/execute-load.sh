@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# What the service adds to an execution: POST /api/v1/prompts/{id}/execute of the packaged service (-Xmx512m, the
+# in-process runtime, a fresh database on the local PostgreSQL, the local Redis under its own key prefix), plain and
+# streamed, against the same streamed completion sent straight to a fake OpenAI provider that answers at once, at 1,
+# 16 and 128 concurrent clients; then 1,000 slow streamed executions held open at once, their records and the
+# service's memory. The fake provider and the load run in the driver's JVM.
+# Needs: a JDK 25 (JAVA_HOME), PostgreSQL on 127.0.0.1:5432 (postgres, trust) with psql, Redis on 127.0.0.1:6379,
+# curl. Builds api and bench/execute-load (and what they need) first unless BENCH_SKIP_BUILD=1.
+# Usage: bench/execute-load.sh [measured duration per row, default 30s] [warm-up per row, default 10s] [driver args]
+#        e.g. bench/execute-load.sh 30s 10s --concurrency=16 --open-streams=0 --initial-warmup=30s
+#        (driver args: see bench/execute-load/src/main/java/dev/promptline/bench/runtime/ExecuteLoadOptions.java;
+#        --first-token-after=200ms --tokens-per-second=50 makes the fake provider a slow one)
+# Environment: SERVICE_JAVA_OPTS and DRIVER_JAVA_OPTS, extra JVM options (e.g. a JFR recording of the service:
+#              -XX:StartFlightRecording=filename=/tmp/service.jfr,settings=profile, or -D settings such as
+#              -Dserver.tomcat.max-keep-alive-requests=-1); SERVICE_ENV, extra environment of the service
+#              (e.g. "DATABASE_POOL_MAX_SIZE=20 LOG_LEVEL=WARN"); SERVICE_PORT (default 18280, and the next one for
+#              its metrics); SERVICE_JAR, the service to measure (default api/target/promptline-api.jar).
+# Only 127.0.0.1 is loaded; every run is bounded in time, and the driver gives up after 45 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-30s}
+warmup=${2:-10s}
+shift $(($# < 2 ? $# : 2))
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+java=$JAVA_HOME/bin/java
+target=bench/execute-load/target
+port=${SERVICE_PORT:-18280}
+
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+  ./mvnw -q -ntp install -DskipTests -pl api,bench/execute-load -am
+fi
+./mvnw -q -ntp dependency:build-classpath -pl bench/execute-load -Dmdep.outputFile=target/classpath.txt
+# A copy: a build running beside the benchmark must not replace the jar under the running service.
+cp "${SERVICE_JAR:-api/target/promptline-api.jar}" "$target/promptline-api.jar"
+
+database=promptline_bench_execute_$$
+prefix="bench-execute:$$:"
+service=
+cleanup() {
+  if [[ -n $service ]]; then kill -TERM "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; fi
+  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
+  redis-cli -h 127.0.0.1 --scan --pattern "$prefix*" | xargs -r redis-cli -h 127.0.0.1 unlink >/dev/null || true
+}
+trap cleanup EXIT
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $database"
+
+service_log=$target/service.log
+# Rate limits are raised: this measures the execute path, not the limiter's refusals (its Redis round trip is still
+# made). The fake provider's key reaches the service as an environment variable the model's credential names.
+env DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database" REDIS_URL=redis://127.0.0.1:6379 \
+  REDIS_KEY_PREFIX="$prefix" MODEL_ALLOWED_HOSTS=127.0.0.1 PROMPTLINE_BENCH_PROVIDER_KEY=bench \
+  RATE_LIMIT_PER_MINUTE=1000000000 RATE_LIMIT_BURST=1000000000 PORT="$port" MANAGEMENT_PORT=$((port + 1)) \
+  ${SERVICE_ENV:-} \
+  "$java" -Xmx512m ${SERVICE_JAVA_OPTS:-} -jar "$target/promptline-api.jar" >"$service_log" 2>&1 &
+service=$!
+for _ in $(seq 1 180); do
+  curl -sf "127.0.0.1:$port/ready" >/dev/null && break
+  kill -0 "$service" 2>/dev/null || { tail -50 "$service_log"; exit 1; }
+  sleep 1
+done
+curl -sf "127.0.0.1:$port/ready" >/dev/null || { echo "The service did not get ready:"; tail -50 "$service_log"; exit 1; }
+key=$(grep -o 'pl_[a-z0-9]\{12\}_[A-Za-z0-9_-]\{43\}' "$service_log" | head -1)
+
+timeout 45m "$java" -Xmx2g ${DRIVER_JAVA_OPTS:-} -Dbench.log=$target/driver.log \
+  -cp "$target/classes:$(cat $target/classpath.txt)" dev.promptline.bench.runtime.ExecuteLoad \
+  --service="http://127.0.0.1:$port" --management="http://127.0.0.1:$((port + 1))" --service-pid="$service" \
+  --api-key="$key" --database="$database" --warmup="$warmup" --duration="$duration" "$@"

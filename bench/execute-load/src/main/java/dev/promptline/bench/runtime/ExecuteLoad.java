@@ -1,0 +1,504 @@
+package dev.promptline.bench.runtime;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.promptline.bench.execute.Api;
+import dev.promptline.bench.execute.Database;
+import dev.promptline.bench.execute.ServiceMetrics;
+import dev.promptline.bench.runtime.ExecuteLoadOptions.Mode;
+import dev.promptline.runtime.testing.FakeProvider;
+import dev.promptline.runtime.testing.Reply;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Measures what the service adds to an execution: {@code POST /api/v1/prompts/{id}/execute} of the packaged service
+ * (its own JVM, started by bench/execute-load.sh against PostgreSQL and Redis), plain and streamed, against the same
+ * streamed completion sent straight to a fake OpenAI provider in this JVM, at each concurrency; then many slow
+ * streamed executions held open at once, with the service's memory and the records they left. Prints Markdown.
+ *
+ * <p>In runtime-load's package: it reuses that driver's closed loop, process statistics, open-streams run and direct
+ * target, which are package-private there.
+ */
+public final class ExecuteLoad {
+    private ExecuteLoad() {}
+
+    /**
+     * One measured row.
+     *
+     * @param postgresCpuNanos CPU time of this database's PostgreSQL backends in the window
+     * @param redisCpuNanos CPU time of Redis in the window
+     * @param service the service's memory at the end of the row; null for the direct path
+     * @param providerConnections TCP connections opened to the fake provider during the row, warm-up included
+     * @param providerRequests completion requests the fake provider served during the row, warm-up included
+     * @param poolAcquireMicros mean wait for a database connection in the service during the row, warm-up included
+     * @param poolAcquires database connections the service took from its pool during the row, warm-up included
+     * @param poolUsageMicros mean time the service held a database connection during the row, warm-up included
+     */
+    record Row(
+            Mode mode,
+            ClosedLoop.Result result,
+            long postgresCpuNanos,
+            long redisCpuNanos,
+            OpenStreams.@Nullable Snapshot service,
+            long providerConnections,
+            long providerRequests,
+            double poolAcquireMicros,
+            double poolAcquires,
+            double poolUsageMicros) {
+
+        /** CPU time of other processes on the machine in the window, in cores. */
+        double disturbance() {
+            return (double) (result.otherCpuNanos() - postgresCpuNanos - redisCpuNanos)
+                    / result.window().toNanos();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        ExecuteLoadOptions options = ExecuteLoadOptions.parse(args);
+        long driverPid = ProcessHandle.current().pid();
+        System.out.printf(
+                "%s, JDK %s, %d cores shared by the driver (load and fake provider), the service, PostgreSQL and Redis;"
+                        + " load average at start %s%n%n",
+                LocalDate.now(ZoneOffset.UTC),
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage());
+        try (var api = new Api(options.service(), options.apiKey());
+                var metrics = new ServiceMetrics(options.management())) {
+            var bench = new ExecuteLoad.Bench(options, api, metrics, new Database(options.database()), driverPid);
+            bench.run();
+        }
+    }
+
+    /** The state of one run: the model and prompt on the service, and the request body the runtime sends. */
+    private static final class Bench {
+        private final ExecuteLoadOptions options;
+        private final Api api;
+        private final ServiceMetrics metrics;
+        private final Database database;
+        private final long driverPid;
+        private final List<String> tokens;
+        private final String output;
+        private @Nullable String modelId;
+        private @Nullable String promptId;
+        private @Nullable String requestBody;
+
+        Bench(ExecuteLoadOptions options, Api api, ServiceMetrics metrics, Database database, long driverPid) {
+            this.options = options;
+            this.api = api;
+            this.metrics = metrics;
+            this.database = database;
+            this.driverPid = driverPid;
+            this.tokens = tokens(options.tokens());
+            this.output = String.join("", tokens);
+        }
+
+        void run() throws Exception {
+            setUp();
+            int busiest = options.concurrency().stream().max(Integer::compare).orElse(1);
+            // Every path's code is compiled before any row is measured: on 2 shared cores, C2 keeps compiling the
+            // service's code for a minute or more, and a row measured during that pays for it.
+            for (Mode mode : options.modes()) {
+                System.err.printf("warming up %s, %d clients, %s%n", mode.label, busiest, options.initialWarmup());
+                load(mode, busiest, options.initialWarmup(), Duration.ZERO);
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int concurrency : options.concurrency()) {
+                for (Mode mode : options.modes()) {
+                    rows.add(leastDisturbed(mode, concurrency));
+                }
+            }
+            printLoad(rows);
+            if (options.openStreams() > 0) {
+                openStreams();
+            }
+            System.out.println();
+            System.out.println("Every record in the database, by status: "
+                    + String.join(
+                            ", ", database.query("SELECT status || ' ' || count(*) FROM executions GROUP BY status")));
+        }
+
+        /** The model and prompt, and one execution through the service to learn the body the runtime sends. */
+        private void setUp() throws Exception {
+            try (var fake = FakeProvider.openAi()) {
+                fake.setDefault(fastReply());
+                modelId = api.createModel("bench-" + System.currentTimeMillis(), fake.baseUrl());
+                promptId = api.createPrompt("bench-execute-" + System.currentTimeMillis(), modelId);
+                try (var target = new ServiceTarget(api, promptId, false, output)) {
+                    target.stream(() -> {});
+                }
+                requestBody = fake.requests().getFirst().body();
+            }
+            System.err.println("the request body the runtime sends: " + requestBody);
+        }
+
+        private Reply.Stream fastReply() {
+            Reply.Stream reply = Reply.stream(tokens.toArray(String[]::new)).firstTokenAfter(options.firstTokenAfter());
+            return options.tokensPerSecond() > 0 ? reply.tokensPerSecond(options.tokensPerSecond()) : reply;
+        }
+
+        /**
+         * Runs a row again, up to {@code attempts} times, while other processes (not the driver, the service, this
+         * database's PostgreSQL backends or Redis) took more than {@code maxDisturbance} of a core in its window.
+         */
+        private Row leastDisturbed(Mode mode, int concurrency) throws Exception {
+            Row best = null;
+            for (int attempt = 1; attempt <= options.attempts(); attempt++) {
+                long overflowsBefore = ProcessStats.listenOverflows();
+                Row row = load(mode, concurrency, options.warmup(), options.window());
+                ClosedLoop.Result result = row.result();
+                System.err.printf(
+                        Locale.ROOT,
+                        "%s, %d clients: %.0f executions/s, p50 %.2f ms, %d failures (%d in the warm-up), %d connections"
+                                + " dropped for a full listen queue; other processes used %.0f%% of a core; load"
+                                + " average %s%n",
+                        mode.label,
+                        concurrency,
+                        result.executionsPerSecond(),
+                        result.total().getValueAtPercentile(50) / 1000.0,
+                        result.failures(),
+                        result.warmupFailures(),
+                        ProcessStats.listenOverflows() - overflowsBefore,
+                        100 * row.disturbance(),
+                        loadAverage());
+                if (result.firstFailure() != null) {
+                    System.err.println("  first failure: " + result.firstFailure());
+                }
+                if (best == null || row.disturbance() < best.disturbance()) {
+                    best = row;
+                }
+                if (row.disturbance() <= options.maxDisturbance()) {
+                    break;
+                }
+            }
+            return best;
+        }
+
+        private Row load(Mode mode, int concurrency, Duration warmup, Duration window) throws Exception {
+            // A fake provider per run: it records every request it receives, which would otherwise add up.
+            try (var fake = FakeProvider.openAi()) {
+                fake.setDefault(fastReply());
+                if (mode != Mode.DIRECT) {
+                    api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
+                }
+                ServiceMetrics.Scrape before = metrics.scrape();
+                StreamTarget target = switch (mode) {
+                    case DIRECT ->
+                        new DirectTarget(fake.baseUrl(), requireNonNull(requestBody), Api.PROVIDER_KEY, tokens.size());
+                    case PLAIN -> new ServiceTarget(api, requireNonNull(promptId), false, output);
+                    case STREAMED -> new ServiceTarget(api, requireNonNull(promptId), true, output);
+                };
+                try {
+                    var infrastructure = new InfrastructureCpu(database.name(), warmup, window);
+                    ClosedLoop.Result result = ClosedLoop.run(
+                            mode.label, target, concurrency, warmup, window, driverPid, options.servicePid());
+                    infrastructure.join();
+                    ServiceMetrics.Scrape after = metrics.scrape();
+                    double acquires = after.sum("hikaricp_connections_acquire_seconds_count")
+                            - before.sum("hikaricp_connections_acquire_seconds_count");
+                    double acquireSeconds = after.sum("hikaricp_connections_acquire_seconds_sum")
+                            - before.sum("hikaricp_connections_acquire_seconds_sum");
+                    double usages = after.sum("hikaricp_connections_usage_seconds_count")
+                            - before.sum("hikaricp_connections_usage_seconds_count");
+                    double usageSeconds = after.sum("hikaricp_connections_usage_seconds_sum")
+                            - before.sum("hikaricp_connections_usage_seconds_sum");
+                    OpenStreams.Snapshot service = mode == Mode.DIRECT || window.isZero()
+                            ? null
+                            : OpenStreams.Snapshot.of(options.servicePid());
+                    return new Row(
+                            mode,
+                            result,
+                            infrastructure.postgresNanos(),
+                            infrastructure.redisNanos(),
+                            service,
+                            fake.connectionCount(),
+                            fake.requestCount(),
+                            acquires == 0 ? 0 : acquireSeconds * 1e6 / acquires,
+                            acquires,
+                            usages == 0 ? 0 : usageSeconds * 1e6 / usages);
+                } finally {
+                    target.close();
+                }
+            }
+        }
+
+        /** Many slow streamed executions at once, their records, and the service's memory meanwhile. */
+        private void openStreams() throws Exception {
+            List<String> slowTokens = tokens(options.slowTokens());
+            String slowOutput = String.join("", slowTokens);
+            String openPromptId = api.createPrompt("bench-open-streams-" + System.currentTimeMillis(), modelId);
+            long overflowsBefore = ProcessStats.listenOverflows();
+            System.err.printf("%d streams open at once%n", options.openStreams());
+            OpenStreams.Result result;
+            long providerConnections;
+            try (var fake = FakeProvider.openAi();
+                    var target = new ServiceTarget(api, openPromptId, true, slowOutput)) {
+                fake.setDefault(
+                        Reply.stream(slowTokens.toArray(String[]::new)).tokenInterval(options.slowTokenInterval()));
+                api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
+                result = OpenStreams.measure(
+                        target,
+                        options.openStreams(),
+                        options.servicePid(),
+                        options.openRamp(),
+                        options.openRamp().plusSeconds(10));
+                providerConnections = fake.connectionCount();
+            }
+            List<String> records = database.query("""
+                    SELECT status, coalesce(error_code, '-'), count(*), count(*) FILTER (WHERE output = '%s'),
+                           coalesce(max(latency_ms), 0), coalesce(max(time_to_first_token_ms), 0)
+                    FROM executions WHERE prompt_id = '%s' GROUP BY 1, 2 ORDER BY 1, 2""".formatted(slowOutput, openPromptId));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d streamed executions started over %d s against the service, each streaming %d tokens %d ms"
+                            + " apart:%n%n",
+                    result.streams(),
+                    options.openRamp().toSeconds(),
+                    options.slowTokens(),
+                    options.slowTokenInterval().toMillis());
+            System.out.println("| Service | Live heap | Heap committed | Resident memory | Platform threads |");
+            System.out.println("|---|---|---|---|---|");
+            printSnapshot("idle, before", result.idle());
+            printSnapshot(
+                    "%,d open, %,d of them streaming".formatted(result.openAtSnapshot(), result.streamingAtSnapshot()),
+                    result.open());
+            printSnapshot("after they ended", result.afterwards());
+            System.out.println();
+            System.out.printf(
+                    Locale.ROOT,
+                    "Every stream had its first token after: %s; completed with the right output: %,d; failed: %,d;"
+                            + " live heap per open execution: %.1f KiB; connections dropped for a full listen queue:"
+                            + " %d (driver-side count %d); connections to the fake provider: %,d%n",
+                    result.allStreamingAfter() == null
+                            ? "never"
+                            : "%.1f s".formatted(result.allStreamingAfter().toMillis() / 1000.0),
+                    result.completed(),
+                    result.failures(),
+                    result.heapPerStreamKiB(),
+                    result.listenOverflows(),
+                    ProcessStats.listenOverflows() - overflowsBefore,
+                    providerConnections);
+            if (result.firstFailure() != null) {
+                System.out.println("First failure: " + result.firstFailure());
+            }
+            System.out.println("Their records (status | error code | count | with the right output | max latency ms"
+                    + " | max time to first token ms): " + String.join("; ", records));
+        }
+
+        private void printLoad(List<Row> rows) {
+            System.out.printf(
+                    "Closed loop, %d tokens per answer (fake provider: first token after %d ms, %s); each path warmed"
+                            + " up for %s at the highest concurrency, then per row %s of warm-up and %s measured:%n%n",
+                    options.tokens(),
+                    options.firstTokenAfter().toMillis(),
+                    options.tokensPerSecond() > 0
+                            ? "%.0f tokens/s".formatted(options.tokensPerSecond())
+                            : "the rest at once",
+                    seconds(options.initialWarmup()),
+                    seconds(options.warmup()),
+                    seconds(options.window()));
+            System.out.println("| Path | Clients | Executions/s | First token p50 | First token p99 | Total p50 "
+                    + "| Total p99 | Added p50 (first token / total) | Added p99 (first token / total) | Failures |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            for (Row row : rows) {
+                ClosedLoop.Result result = row.result();
+                Row direct = direct(rows, row);
+                boolean plain = row.mode() == Mode.PLAIN;
+                boolean added = direct != null && row.mode() != Mode.DIRECT;
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %d |%n",
+                        row.mode().label,
+                        result.concurrency(),
+                        result.executionsPerSecond(),
+                        plain ? "" : millis(result.firstToken(), 50),
+                        plain ? "" : millis(result.firstToken(), 99),
+                        millis(result.total(), 50),
+                        millis(result.total(), 99),
+                        added ? addedMillis(row, direct, 50) : "",
+                        added ? addedMillis(row, direct, 99) : "",
+                        result.failures());
+            }
+            System.out.println();
+            System.out.println("| Path | Clients | CPU per execution: driver and fake / service / PostgreSQL / Redis "
+                    + "| Database connections per execution, mean wait, mean hold "
+                    + "| Provider connections opened per execution | Service resident memory | Service live heap "
+                    + "(committed) | Other processes |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            for (Row row : rows) {
+                ClosedLoop.Result result = row.result();
+                long executions = Math.max(1, result.executions());
+                OpenStreams.Snapshot service = row.service();
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %d µs / %d µs / %d µs / %d µs | %s | %.3f | %s | %s | %.0f%% of a core |%n",
+                        row.mode().label,
+                        result.concurrency(),
+                        result.driverCpuNanos() / 1000 / executions,
+                        result.sidecarCpuNanos().orElse(0) / 1000 / executions,
+                        row.postgresCpuNanos() / 1000 / executions,
+                        row.redisCpuNanos() / 1000 / executions,
+                        row.mode() == Mode.DIRECT
+                                ? ""
+                                : "%.1f, %.0f µs, %.0f µs"
+                                        .formatted(
+                                                row.poolAcquires() / row.providerRequests(),
+                                                row.poolAcquireMicros(),
+                                                row.poolUsageMicros()),
+                        (double) row.providerConnections() / Math.max(1, row.providerRequests()),
+                        service == null ? "" : "%.0f MiB".formatted(service.residentKiB() / 1024.0),
+                        service == null
+                                ? ""
+                                : "%.0f MiB (%.0f MiB)"
+                                        .formatted(service.liveHeapKiB() / 1024.0, service.committedHeapKiB() / 1024.0),
+                        100 * row.disturbance());
+                if (result.firstFailure() != null) {
+                    System.err.println("First failure of " + result.mode() + ": " + result.firstFailure());
+                }
+            }
+            System.out.println();
+        }
+
+        private static @Nullable Row direct(List<Row> rows, Row row) {
+            return rows.stream()
+                    .filter(other ->
+                            other.result().concurrency() == row.result().concurrency() && other.mode() == Mode.DIRECT)
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        /** Plain: its total against the direct total. Streamed: first token against first token, total against total. */
+        private static String addedMillis(Row row, Row direct, double percentile) {
+            String total = added(row.result().total(), direct.result().total(), percentile);
+            return row.mode() == Mode.PLAIN
+                    ? total
+                    : added(row.result().firstToken(), direct.result().firstToken(), percentile) + " / " + total;
+        }
+    }
+
+    /** CPU time of this database's PostgreSQL backends and of Redis, sampled at both ends of a window. */
+    private static final class InfrastructureCpu {
+        private final long[] postgres = new long[2];
+        private final long[] redis = new long[2];
+        private final @Nullable Thread sampler;
+
+        InfrastructureCpu(String database, Duration warmup, Duration window) {
+            long from = System.nanoTime() + warmup.toNanos();
+            long until = from + window.toNanos();
+            sampler = window.isZero()
+                    ? null
+                    : Thread.ofPlatform().name("infrastructure-cpu-sampler").start(() -> {
+                        for (int end = 0; end < 2; end++) {
+                            try {
+                                TimeUnit.NANOSECONDS.sleep((end == 0 ? from : until) - System.nanoTime());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                            postgres[end] = cpuNanos(command -> command.startsWith("postgres: ")
+                                    // A backend's title: "postgres: 15/main: user database 127.0.0.1(port) idle".
+                                    && command.contains(" " + database + " "));
+                            redis[end] = cpuNanos(command -> command.startsWith("redis-server"));
+                        }
+                    });
+        }
+
+        void join() throws InterruptedException {
+            if (sampler != null) {
+                sampler.join();
+            }
+        }
+
+        long postgresNanos() {
+            return postgres[1] - postgres[0];
+        }
+
+        long redisNanos() {
+            return redis[1] - redis[0];
+        }
+
+        private static long cpuNanos(Predicate<String> commandLine) {
+            long nanos = 0;
+            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path process : processes) {
+                    String command;
+                    try {
+                        command = new String(Files.readAllBytes(process.resolve("cmdline")), UTF_8).replace('\0', ' ');
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    if (commandLine.test(command)) {
+                        try {
+                            nanos += ProcessStats.cpuNanos(
+                                    Long.parseLong(process.getFileName().toString()));
+                        } catch (IllegalStateException gone) {
+                            // ended between the listing and the read
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot list /proc", e);
+            }
+            return nanos;
+        }
+    }
+
+    private static <T> T requireNonNull(@Nullable T value) {
+        if (value == null) {
+            throw new IllegalStateException("not set up");
+        }
+        return value;
+    }
+
+    private static List<String> tokens(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "word" + i + " ").toList();
+    }
+
+    private static void printSnapshot(String when, OpenStreams.Snapshot snapshot) {
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f MiB | %.0f MiB | %.0f MiB | %d |%n",
+                when,
+                snapshot.liveHeapKiB() / 1024.0,
+                snapshot.committedHeapKiB() / 1024.0,
+                snapshot.residentKiB() / 1024.0,
+                snapshot.platformThreads());
+    }
+
+    private static String loadAverage() {
+        try {
+            // "0.52 0.58 0.59 1/467 12345": the 1, 5 and 15 minute averages first
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ", 4);
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String millis(Histogram micros, double percentile) {
+        return String.format(Locale.ROOT, "%.2f ms", micros.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static String added(Histogram micros, Histogram directMicros, double percentile) {
+        long added = micros.getValueAtPercentile(percentile) - directMicros.getValueAtPercentile(percentile);
+        return String.format(Locale.ROOT, "%+.2f ms", added / 1000.0);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toSeconds() + " s";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.promptline.bench.runtime;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The execute-load driver's arguments, {@code --name=value} each.
+ *
+ * @param service the service's API, {@code http://127.0.0.1:port}
+ * @param management the service's management port (Prometheus metrics)
+ * @param servicePid the service's process, for its CPU time, memory and jcmd
+ * @param apiKey an API key of the service's organization
+ * @param database the service's database, read with psql to check the records
+ * @param concurrency concurrent clients of each closed-loop run
+ * @param modes the paths measured at each concurrency
+ * @param initialWarmup unrecorded time of each path at the highest concurrency, before any row
+ * @param warmup unrecorded time before each row's window
+ * @param window recorded time of each row
+ * @param attempts runs of a row at most, while other processes disturb it
+ * @param maxDisturbance share of a core other processes may use during a row before it is run again
+ * @param tokens tokens of each fast answer
+ * @param firstTokenAfter the fake provider's time to first token in the closed loops
+ * @param tokensPerSecond the fake provider's rate after the first token in the closed loops; 0 sends them at once
+ * @param openStreams streamed executions held open at once by the service; 0 to skip
+ * @param slowTokens tokens of each answer while streams are held open
+ * @param slowTokenInterval time between those tokens
+ * @param openRamp the open streams start spread over this time
+ */
+record ExecuteLoadOptions(
+        URI service,
+        URI management,
+        long servicePid,
+        String apiKey,
+        String database,
+        List<Integer> concurrency,
+        List<Mode> modes,
+        Duration initialWarmup,
+        Duration warmup,
+        Duration window,
+        int attempts,
+        double maxDisturbance,
+        int tokens,
+        Duration firstTokenAfter,
+        double tokensPerSecond,
+        int openStreams,
+        int slowTokens,
+        Duration slowTokenInterval,
+        Duration openRamp) {
+
+    private static final Set<String> REQUIRED = Set.of("service", "management", "service-pid", "api-key", "database");
+    private static final Set<String> NAMES = Set.of(
+            "service",
+            "management",
+            "service-pid",
+            "api-key",
+            "database",
+            "concurrency",
+            "modes",
+            "initial-warmup",
+            "warmup",
+            "duration",
+            "attempts",
+            "max-disturbance",
+            "tokens",
+            "first-token-after",
+            "tokens-per-second",
+            "open-streams",
+            "slow-tokens",
+            "slow-token-interval",
+            "open-ramp");
+
+    enum Mode {
+        DIRECT("direct to the fake provider"),
+        PLAIN("execute, plain JSON"),
+        STREAMED("execute, streamed (SSE)");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    static ExecuteLoadOptions parse(String... args) {
+        Map<String, String> values = new HashMap<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            String name = arg.startsWith("--") && equals > 2 ? arg.substring(2, equals) : "";
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException(
+                        "Unknown argument %s; expected --name=value with a name of %s".formatted(arg, NAMES));
+            }
+            values.put(name, arg.substring(equals + 1));
+        }
+        if (!values.keySet().containsAll(REQUIRED)) {
+            throw new IllegalArgumentException("Required: " + REQUIRED);
+        }
+        return new ExecuteLoadOptions(
+                URI.create(values.get("service")),
+                URI.create(values.get("management")),
+                Long.parseLong(values.get("service-pid")),
+                values.get("api-key"),
+                values.get("database"),
+                list(values.getOrDefault("concurrency", "1,16,128")).stream()
+                        .map(Integer::parseInt)
+                        .toList(),
+                list(values.getOrDefault("modes", "direct,plain,streamed")).stream()
+                        .map(mode -> Mode.valueOf(mode.toUpperCase(Locale.ROOT)))
+                        .toList(),
+                Options.duration(values.getOrDefault("initial-warmup", "30s")),
+                Options.duration(values.getOrDefault("warmup", "10s")),
+                Options.duration(values.getOrDefault("duration", "30s")),
+                Integer.parseInt(values.getOrDefault("attempts", "3")),
+                Double.parseDouble(values.getOrDefault("max-disturbance", "0.15")),
+                Integer.parseInt(values.getOrDefault("tokens", "20")),
+                Options.duration(values.getOrDefault("first-token-after", "0ms")),
+                Double.parseDouble(values.getOrDefault("tokens-per-second", "0")),
+                Integer.parseInt(values.getOrDefault("open-streams", "1000")),
+                Integer.parseInt(values.getOrDefault("slow-tokens", "100")),
+                Options.duration(values.getOrDefault("slow-token-interval", "200ms")),
+                Options.duration(values.getOrDefault("open-ramp", "5s")));
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).toList();
+    }
+}
