@@ -27,7 +27,9 @@ target=bench/execute-load/target
 port=${SERVICE_PORT:-18280}
 
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
-  ./mvnw -q -ntp install -DskipTests -pl api,bench/execute-load -am
+  # forceCreation: otherwise a jar whose own classes did not change is kept, and Boot's repackaging keeps the
+  # runtime jar nested in it from an earlier build.
+  ./mvnw -q -ntp install -DskipTests -Dmaven.jar.forceCreation=true -pl api,bench/execute-load -am
 fi
 ./mvnw -q -ntp dependency:build-classpath -pl bench/execute-load -Dmdep.outputFile=target/classpath.txt
 # A copy: a build running beside the benchmark must not replace the jar under the running service.
