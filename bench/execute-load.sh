@@ -14,7 +14,9 @@
 #              -XX:StartFlightRecording=filename=/tmp/service.jfr,settings=profile, or -D settings such as
 #              -Dserver.tomcat.max-keep-alive-requests=-1); SERVICE_ENV, extra environment of the service
 #              (e.g. "DATABASE_POOL_MAX_SIZE=20 LOG_LEVEL=WARN"); SERVICE_PORT (default 18280, and the next one for
-#              its metrics); SERVICE_JAR, the service to measure (default api/target/promptline-api.jar).
+#              its metrics); SERVICE_JAR, the service to measure (default api/target/promptline-api.jar);
+#              SERVICE_LAYOUT=extracted runs it from Boot's extracted layout (java -Djarmode=tools -jar ... extract)
+#              instead of the fat jar.
 # Only 127.0.0.1 is loaded; every run is bounded in time, and the driver gives up after 45 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +36,13 @@ fi
 ./mvnw -q -ntp dependency:build-classpath -pl bench/execute-load -Dmdep.outputFile=target/classpath.txt
 # A copy: a build running beside the benchmark must not replace the jar under the running service.
 cp "${SERVICE_JAR:-api/target/promptline-api.jar}" "$target/promptline-api.jar"
+service_jar=$target/promptline-api.jar
+if [[ "${SERVICE_LAYOUT:-}" == extracted ]]; then
+  # Boot's extracted layout: the application jar and its dependencies as plain jars on a class path, not nested.
+  rm -rf "$target/extracted"
+  "$java" -Djarmode=tools -jar "$service_jar" extract --destination "$target/extracted" >/dev/null
+  service_jar=$target/extracted/promptline-api.jar
+fi
 
 database=promptline_bench_execute_$$
 prefix="bench-execute:$$:"
@@ -53,7 +62,7 @@ env DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database" REDIS_URL=redis:
   REDIS_KEY_PREFIX="$prefix" MODEL_ALLOWED_HOSTS=127.0.0.1 PROMPTLINE_BENCH_PROVIDER_KEY=bench \
   RATE_LIMIT_PER_MINUTE=1000000000 RATE_LIMIT_BURST=1000000000 PORT="$port" MANAGEMENT_PORT=$((port + 1)) \
   ${SERVICE_ENV:-} \
-  "$java" -Xmx512m ${SERVICE_JAVA_OPTS:-} -jar "$target/promptline-api.jar" >"$service_log" 2>&1 &
+  "$java" -Xmx512m ${SERVICE_JAVA_OPTS:-} -jar "$service_jar" >"$service_log" 2>&1 &
 service=$!
 for _ in $(seq 1 180); do
   curl -sf "127.0.0.1:$port/ready" >/dev/null && break

@@ -1,7 +1,7 @@
 package dev.promptline.runtime.llm;
 
-import static java.util.Objects.requireNonNull;
-
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,18 +26,29 @@ import org.jspecify.annotations.Nullable;
  * One attempt at a provider through LangChain4j's streaming chat models: OpenAI, Anthropic, Hugging Face's
  * OpenAI-compatible router, and any OpenAI-compatible server. Tokens go to the caller as they arrive; the attempt's
  * cancellation aborts the HTTP exchange through {@link ProviderHttpClient}.
+ *
+ * <p>Models are built once per provider, base URL and credential and kept: building one scans the class path for
+ * LangChain4j's service providers, which cost more than the rest of an execution (bench/runtime-load). The model
+ * name and sampling travel in each request instead.
  */
 public final class LangChainChatModelClient implements ChatModelClient {
     static final String OPENAI_URL = "https://api.openai.com/v1";
     static final String ANTHROPIC_URL = "https://api.anthropic.com/v1";
     static final String HUGGINGFACE_URL = "https://router.huggingface.co/v1";
 
-    private final java.net.http.HttpClient http;
-    private final AddressGuard guard;
+    /** Distinct endpoints and credentials in use at once; unused ones are dropped, with their secret. */
+    private static final int MAX_MODELS = 1_000;
+
+    private static final Duration MODEL_IDLE_LIFETIME = Duration.ofMinutes(30);
+
+    private final ProviderHttpClient httpClient;
+    private final Cache<Endpoint, StreamingChatModel> models = Caffeine.newBuilder()
+            .maximumSize(MAX_MODELS)
+            .expireAfterAccess(MODEL_IDLE_LIFETIME)
+            .build();
 
     public LangChainChatModelClient(java.net.http.HttpClient http, AddressGuard guard) {
-        this.http = requireNonNull(http, "http is null");
-        this.guard = requireNonNull(guard, "guard is null");
+        this.httpClient = new ProviderHttpClient(http, guard);
     }
 
     @Override
@@ -45,7 +57,7 @@ public final class LangChainChatModelClient implements ChatModelClient {
         var result = new CompletableFuture<ModelResult>();
         // LangChain4j's Anthropic model settles only on message_stop: a stream cut cleanly before it would leave
         // the answer pending until the deadline.
-        var httpClient = new ProviderHttpClient(http, guard, cancellation, secret, () -> {
+        var attempt = new ProviderHttpClient.Attempt(cancellation, secret, () -> {
             if (!result.isDone()) {
                 result.completeExceptionally(new ModelCallException(
                         ModelCallException.Kind.PROVIDER_UNAVAILABLE,
@@ -53,9 +65,10 @@ public final class LangChainChatModelClient implements ChatModelClient {
                         true));
             }
         });
-        StreamingChatModel model = model(call, httpClient);
         try (var registration = cancellation.onCancel(() -> result.completeExceptionally(cancellation.toException()))) {
-            model.chat(request(call), new Handler(tokens, cancellation, result));
+            StreamingChatModel model = models.get(Endpoint.of(call), this::model);
+            ChatRequest request = request(call);
+            ProviderHttpClient.within(attempt, () -> model.chat(request, new Handler(tokens, cancellation, result)));
             return result.get();
         } catch (ExecutionException e) {
             throw ProviderErrors.classify(e.getCause(), secret);
@@ -65,38 +78,43 @@ public final class LangChainChatModelClient implements ChatModelClient {
         } catch (RuntimeException e) {
             throw ProviderErrors.classify(e, secret);
         } finally {
-            httpClient.abort();
+            attempt.abort();
         }
     }
 
-    private static StreamingChatModel model(ModelCall call, ProviderHttpClient httpClient) {
-        var sampling = call.sampling();
-        return switch (call.provider()) {
+    /** What a built model is bound to; everything else about a call goes in its request. */
+    private record Endpoint(
+            ModelCall.Provider provider,
+            String baseUrl,
+            @Nullable String credential) {
+        static Endpoint of(ModelCall call) {
+            String credential =
+                    call.provider() == ModelCall.Provider.CUSTOM ? call.credential() : requireCredential(call);
+            return new Endpoint(
+                    call.provider(), LangChainChatModelClient.baseUrl(call, defaultUrl(call.provider())), credential);
+        }
+
+        @Override
+        public String toString() {
+            return "Endpoint[provider=%s, baseUrl=%s, credential=%s]"
+                    .formatted(provider, baseUrl, credential == null ? "(none)" : "(hidden)");
+        }
+    }
+
+    private StreamingChatModel model(Endpoint endpoint) {
+        return switch (endpoint.provider()) {
             case ANTHROPIC ->
                 AnthropicStreamingChatModel.builder()
                         .httpClientBuilder(httpClient.asBuilder())
-                        .baseUrl(baseUrl(call, ANTHROPIC_URL))
-                        .apiKey(requireCredential(call))
-                        .modelName(call.modelName())
-                        .temperature(sampling.temperature())
-                        .topP(sampling.topP())
-                        .maxTokens(sampling.maxTokens())
-                        .stopSequences(sampling.stopSequences().isEmpty() ? null : sampling.stopSequences())
+                        .baseUrl(endpoint.baseUrl())
+                        .apiKey(endpoint.credential())
                         .build();
+            // Self-hosted OpenAI-compatible servers (custom) often need no key.
             case OPENAI, HUGGINGFACE, CUSTOM ->
                 OpenAiStreamingChatModel.builder()
                         .httpClientBuilder(httpClient.asBuilder())
-                        .baseUrl(baseUrl(call, defaultUrl(call.provider())))
-                        // Self-hosted OpenAI-compatible servers often need no key.
-                        .apiKey(
-                                call.provider() == ModelCall.Provider.CUSTOM
-                                        ? call.credential()
-                                        : requireCredential(call))
-                        .modelName(call.modelName())
-                        .temperature(sampling.temperature())
-                        .topP(sampling.topP())
-                        .maxTokens(sampling.maxTokens())
-                        .stop(sampling.stopSequences().isEmpty() ? null : sampling.stopSequences())
+                        .baseUrl(endpoint.baseUrl())
+                        .apiKey(endpoint.credential())
                         .build();
             case ECHO -> throw new IllegalArgumentException("echo is served by EchoChatModelClient");
         };
@@ -140,7 +158,15 @@ public final class LangChainChatModelClient implements ChatModelClient {
                     default -> UserMessage.from(message.content());
                 })
                 .toList();
-        return ChatRequest.builder().messages(messages).build();
+        var sampling = call.sampling();
+        return ChatRequest.builder()
+                .messages(messages)
+                .modelName(call.modelName())
+                .temperature(sampling.temperature())
+                .topP(sampling.topP())
+                .maxOutputTokens(sampling.maxTokens())
+                .stopSequences(sampling.stopSequences().isEmpty() ? null : sampling.stopSequences())
+                .build();
     }
 
     private static String finishReason(@Nullable FinishReason reason) {

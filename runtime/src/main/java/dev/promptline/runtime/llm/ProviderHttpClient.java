@@ -26,39 +26,68 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LangChain4j's HTTP client seam, implemented on the JDK client for one attempt of one execution. It is ours rather
- * than LangChain4j's JDK client for three things that one lacks: the attempt's cancellation aborts the exchange at
- * any point, also before the response headers arrive (closing the connection, so the provider stops generating);
- * an error status keeps its Retry-After header; and the address guard runs before every request.
+ * LangChain4j's HTTP client seam, implemented on the JDK client. It is ours rather than LangChain4j's JDK client for
+ * three things that one lacks: the attempt's cancellation aborts the exchange at any point, also before the response
+ * headers arrive (closing the connection, so the provider stops generating); an error status keeps its Retry-After
+ * header; and the address guard runs before every request.
+ *
+ * <p>One instance serves every model and every call, so models can be built once and kept: what belongs to one
+ * attempt (its cancellation, its secret, its open exchanges) is bound with {@link #within} around the model call.
+ * LangChain4j sends the request on the calling thread, where the binding is visible.
  */
 final class ProviderHttpClient implements HttpClient {
     private static final Logger log = LoggerFactory.getLogger(ProviderHttpClient.class);
+    private static final ScopedValue<Attempt> ATTEMPT = ScopedValue.newInstance();
 
     /** Enough of an error body to show the provider's message; the rest is not read. */
     private static final int ERROR_BODY_LIMIT = 8 * 1024;
 
     private final java.net.http.HttpClient http;
     private final AddressGuard guard;
-    private final Cancellation cancellation;
-    private final @Nullable String secret;
-    private final Runnable streamEnded;
-    private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
+
+    ProviderHttpClient(java.net.http.HttpClient http, AddressGuard guard) {
+        this.http = requireNonNull(http, "http is null");
+        this.guard = requireNonNull(guard, "guard is null");
+    }
 
     /**
+     * What one attempt brings to the shared client.
+     *
      * @param streamEnded runs once an event stream has been read to its end and handed to the listener; a model that
      *     has not settled its answer by then never will
      */
-    ProviderHttpClient(
-            java.net.http.HttpClient http,
-            AddressGuard guard,
-            Cancellation cancellation,
-            @Nullable String secret,
-            Runnable streamEnded) {
-        this.http = requireNonNull(http, "http is null");
-        this.guard = requireNonNull(guard, "guard is null");
-        this.cancellation = requireNonNull(cancellation, "cancellation is null");
-        this.secret = secret;
-        this.streamEnded = requireNonNull(streamEnded, "streamEnded is null");
+    static final class Attempt {
+        private final Cancellation cancellation;
+        private final @Nullable String secret;
+        private final Runnable streamEnded;
+        private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
+
+        Attempt(Cancellation cancellation, @Nullable String secret, Runnable streamEnded) {
+            this.cancellation = requireNonNull(cancellation, "cancellation is null");
+            this.secret = secret;
+            this.streamEnded = requireNonNull(streamEnded, "streamEnded is null");
+        }
+
+        /**
+         * Aborts whatever this attempt still has open. Called when the attempt is settled, so that a stream which
+         * failed part-way (a malformed event, say) is not read any further and its connection is closed.
+         */
+        void abort() {
+            inFlight.forEach(Runnable::run);
+        }
+    }
+
+    /** Runs a model call whose requests belong to the attempt. */
+    static void within(Attempt attempt, Runnable modelCall) {
+        ScopedValue.where(ATTEMPT, attempt).run(modelCall);
+    }
+
+    private static Attempt attempt() {
+        if (!ATTEMPT.isBound()) {
+            // A LangChain4j upgrade that sends from another thread would land here rather than lose the cancellation.
+            throw new IllegalStateException("A provider request outside an attempt");
+        }
+        return ATTEMPT.get();
     }
 
     /** Hands this client to a LangChain4j model builder, which asks for a builder. */
@@ -93,12 +122,14 @@ final class ProviderHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        var exchange = send(request, BodyHandlers.ofByteArray());
+        Attempt attempt = attempt();
+        Cancellation cancellation = attempt.cancellation;
+        var exchange = send(request, BodyHandlers.ofByteArray(), cancellation);
         try (var registration = cancellation.onCancel(() -> exchange.cancel(true))) {
             HttpResponse<byte[]> response = exchange.get();
             if (!isSuccessful(response)) {
                 throw ProviderErrors.forStatus(
-                        response.statusCode(), retryAfter(response), text(response.body()), secret);
+                        response.statusCode(), retryAfter(response), text(response.body()), attempt.secret);
             }
             return SuccessfulHttpResponse.builder()
                     .statusCode(response.statusCode())
@@ -107,17 +138,19 @@ final class ProviderHttpClient implements HttpClient {
                     .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw cancellation.isCancelled() ? cancellation.toException() : ProviderErrors.classify(e, secret);
+            throw cancellation.isCancelled() ? cancellation.toException() : ProviderErrors.classify(e, attempt.secret);
         } catch (ExecutionException | RuntimeException e) {
-            throw cancellation.isCancelled() ? cancellation.toException() : ProviderErrors.classify(e, secret);
+            throw cancellation.isCancelled() ? cancellation.toException() : ProviderErrors.classify(e, attempt.secret);
         }
     }
 
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        Attempt attempt = attempt();
+        Cancellation cancellation = attempt.cancellation;
         CompletableFuture<HttpResponse<InputStream>> exchange;
         try {
-            exchange = send(request, BodyHandlers.ofInputStream());
+            exchange = send(request, BodyHandlers.ofInputStream(), cancellation);
         } catch (ModelCallException e) {
             listener.onError(e);
             return;
@@ -127,7 +160,7 @@ final class ProviderHttpClient implements HttpClient {
             exchange.cancel(true);
             exchange.thenAccept(response -> closeQuietly(response.body()));
         };
-        inFlight.add(abort);
+        attempt.inFlight.add(abort);
         var registration = cancellation.onCancel(abort);
         // Async on the client's virtual-thread executor: the JDK completes sendAsync futures on the common pool, where
         // this blocking read of a whole stream would hold one of at most ~256 threads (bench/runtime-load: only ~260
@@ -139,7 +172,10 @@ final class ProviderHttpClient implements HttpClient {
                             listener.onError(cancellation.isCancelled() ? cancellation.toException() : failure);
                         } else if (!isSuccessful(response)) {
                             listener.onError(ProviderErrors.forStatus(
-                                    response.statusCode(), retryAfter(response), readError(response.body()), secret));
+                                    response.statusCode(),
+                                    retryAfter(response),
+                                    readError(response.body()),
+                                    attempt.secret));
                         } else {
                             listener.onOpen(SuccessfulHttpResponse.builder()
                                     .statusCode(response.statusCode())
@@ -152,26 +188,19 @@ final class ProviderHttpClient implements HttpClient {
                             if (!failFast.failed) {
                                 listener.onClose();
                             }
-                            streamEnded.run();
+                            attempt.streamEnded.run();
                         }
                     } catch (IOException | RuntimeException e) {
                         listener.onError(e);
                     } finally {
-                        inFlight.remove(abort);
+                        attempt.inFlight.remove(abort);
                     }
                 },
                 http.executor().orElseThrow());
     }
 
-    /**
-     * Aborts whatever this client still has open. Called when the attempt is settled, so that a stream which failed
-     * part-way (a malformed event, say) is not read any further and its connection is closed.
-     */
-    void abort() {
-        inFlight.forEach(Runnable::run);
-    }
-
-    private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    private <T> CompletableFuture<HttpResponse<T>> send(
+            HttpRequest request, HttpResponse.BodyHandler<T> body, Cancellation cancellation) {
         URI url = URI.create(request.url());
         guard.check(url);
         if (cancellation.isCancelled()) {
