@@ -1,5 +1,6 @@
 package dev.promptline.api.organizations;
 
+import dev.promptline.api.ApiApplication;
 import dev.promptline.api.platform.database.DatabaseProperties;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.Role;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -24,6 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
+// Not in the migrate command: its log (and the key printed once) belongs to a short-lived deploy job.
+@Profile("!" + ApiApplication.MIGRATE)
 class Bootstrap implements ApplicationRunner {
     static final String KEY_FILE = "bootstrap-api-key";
     private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
