@@ -18,6 +18,7 @@
 #              SERVICE_LAYOUT=extracted runs it from Boot's extracted layout (java -Djarmode=tools -jar ... extract)
 #              instead of the fat jar.
 # Only 127.0.0.1 is loaded; every run is bounded in time, and the driver gives up after 45 minutes.
+# shellcheck disable=SC2086 # the *_JAVA_OPTS and SERVICE_ENV variables hold several words on purpose
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-30s}

@@ -10,6 +10,7 @@
 #              SIDECAR_JAVA_OPTS and DRIVER_JAVA_OPTS, extra JVM options (e.g. a JFR recording:
 #              -XX:StartFlightRecording=filename=/tmp/sidecar.jfr,settings=profile).
 # Only 127.0.0.1 is loaded; every run is bounded in time, and the whole script gives up after 30 minutes.
+# shellcheck disable=SC2086 # the *_JAVA_OPTS and SERVICE_ENV variables hold several words on purpose
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20s}
