@@ -190,6 +190,13 @@ api container and (database part only, see promptline.databaseSecretEnv) the mig
     secretKeyRef:
       name: {{ include "promptline.encryptionKeySecretName" . }}
       key: {{ .Values.credentialsEncryptionKey.existingSecretKey }}
+{{- /* Only during a rotation: absent from the Secret, the variable is not set. */}}
+- name: CREDENTIALS_PREVIOUS_ENCRYPTION_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "promptline.encryptionKeySecretName" . }}
+      key: {{ .Values.credentialsEncryptionKey.previousKeysSecretKey }}
+      optional: true
 {{- end }}
 {{- end -}}
 

@@ -1,5 +1,6 @@
 package dev.promptline.api;
 
+import dev.promptline.api.models.ReencryptCredentialsCommand;
 import dev.promptline.api.seed.SeedCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -18,8 +19,8 @@ public class ApiApplication {
     public static final String MIGRATE = "migrate";
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals(SeedCommand.NAME)) {
-            seed(Arrays.copyOfRange(args, 1, args.length));
+        if (args.length > 0 && (args[0].equals(SeedCommand.NAME) || args[0].equals(ReencryptCredentialsCommand.NAME))) {
+            command(args[0], Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals(MIGRATE)) {
@@ -34,11 +35,15 @@ public class ApiApplication {
         application.run(args);
     }
 
-    /** Loads the demo data and exits: no web server, migrations first. */
-    private static void seed(String[] args) {
+    /**
+     * Runs a command and exits: no web server; the profile of the command's name enables its runner. {@code seed}
+     * loads the demo data (migrations first); {@code reencrypt-credentials} moves stored credentials to the current
+     * CREDENTIALS_ENCRYPTION_KEY.
+     */
+    private static void command(String name, String[] args) {
         SpringApplication application = new SpringApplication(ApiApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
-        application.setAdditionalProfiles(SeedCommand.NAME);
+        application.setAdditionalProfiles(name);
         System.exit(SpringApplication.exit(application.run(args)));
     }
 

@@ -61,6 +61,23 @@ class ModelRepository {
                AND id = :id
             RETURNING\s""" + COLUMNS;
     private static final String DELETE = "DELETE FROM models WHERE organization_id = :organizationId AND id = :id";
+    /** Across organizations: only the key-rotation command reads this, never a request. Keyset pages by id. */
+    private static final String ENCRYPTED_CREDENTIALS = """
+            SELECT id, organization_id, name, credential_ciphertext
+            FROM models
+            WHERE credential_ciphertext IS NOT NULL
+              AND id > :afterId
+            ORDER BY id
+            LIMIT :limit
+            """;
+    /** Replaces the ciphertext only if nobody changed it since it was read (a concurrent PATCH wins). */
+    private static final String REPLACE_CIPHERTEXT = """
+            UPDATE models
+               SET credential_ciphertext = :replacement
+             WHERE organization_id = :organizationId
+               AND id = :id
+               AND credential_ciphertext = :expected
+            """;
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -132,6 +149,36 @@ class ModelRepository {
                     "Model %s is used by prompt versions; disable it instead (\"enabled\": false).".formatted(id),
                     e);
         }
+    }
+
+    /** A stored credential as the key-rotation command sees it. */
+    record EncryptedCredential(ModelId id, OrganizationId organizationId, String name, byte[] ciphertext) {
+        @Override
+        public String toString() {
+            return "EncryptedCredential[id=" + id + ", organizationId=" + organizationId + ", name=" + name + "]";
+        }
+    }
+
+    List<EncryptedCredential> encryptedCredentials(UUID afterId, int limit) {
+        return jdbc.sql(ENCRYPTED_CREDENTIALS)
+                .param("afterId", afterId)
+                .param("limit", limit)
+                .query((row, number) -> new EncryptedCredential(
+                        new ModelId(row.getObject("id", UUID.class)),
+                        new OrganizationId(row.getObject("organization_id", UUID.class)),
+                        row.getString("name"),
+                        row.getBytes("credential_ciphertext")))
+                .list();
+    }
+
+    boolean replaceCiphertext(EncryptedCredential credential, byte[] replacement) {
+        return jdbc.sql(REPLACE_CIPHERTEXT)
+                        .param("organizationId", credential.organizationId().value())
+                        .param("id", credential.id().value())
+                        .param("expected", credential.ciphertext())
+                        .param("replacement", replacement)
+                        .update()
+                > 0;
     }
 
     private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Model model) {

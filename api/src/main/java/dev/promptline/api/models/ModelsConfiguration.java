@@ -26,10 +26,11 @@ class ModelsConfiguration {
     @Bean
     CredentialCipher credentialCipher(ModelsProperties properties, DatabaseProperties database) {
         if (properties.credentialsKey() != null && !properties.credentialsKey().isBlank()) {
-            return new CredentialCipher(properties.credentialsKey());
+            return new CredentialCipher(properties.credentialsKey(), properties.previousCredentialsKeys());
         }
         if (database.isEmbedded()) {
-            return new CredentialCipher(localKey(database.embedded().directory().resolve(KEY_FILE)));
+            return new CredentialCipher(
+                    localKey(database.embedded().directory().resolve(KEY_FILE)), properties.previousCredentialsKeys());
         }
         log.warn(
                 "CREDENTIALS_ENCRYPTION_KEY is not set: models can reference credentials by environment variable only");

@@ -48,15 +48,24 @@ public class CacheInvalidation {
         }
     }
 
-    private void evict(String cacheName, Object... keys) {
+    /**
+     * Evicts the keys now, outside any transaction: for commands, which must know whether Redis took it. False when
+     * Redis could not be reached (then every cache is cleared once it answers, as after a missed eviction).
+     */
+    public boolean evictNow(String cacheName, Object... keys) {
+        return evict(cacheName, keys);
+    }
+
+    private boolean evict(String cacheName, Object... keys) {
         Cache cache = caches.getCache(cacheName);
         if (cache == null) {
-            return;
+            return true;
         }
         try {
             for (Object key : keys) {
                 cache.evict(key);
             }
+            return true;
         } catch (RuntimeException e) {
             failures.increment();
             missedEvictions.set(true);
@@ -64,6 +73,7 @@ public class CacheInvalidation {
                     "Could not evict from cache {}; all caches are cleared when Redis answers again: {}",
                     cacheName,
                     e.toString());
+            return false;
         }
     }
 

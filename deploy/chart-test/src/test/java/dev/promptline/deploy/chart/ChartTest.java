@@ -98,6 +98,27 @@ class ChartTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("charts")
+    void passesPreviousEncryptionKeysFromTheKeysSecretOnlyWhenItHasThem(RenderedChart chart) {
+        Container api = container(apiDeployment(chart).getSpec().getTemplate().getSpec(), "api")
+                .orElseThrow();
+        Map<String, EnvVar> variables = new HashMap<>();
+        api.getEnv().forEach(variable -> variables.put(variable.getName(), variable));
+
+        var current = variables.get("CREDENTIALS_ENCRYPTION_KEY").getValueFrom().getSecretKeyRef();
+        var previous = variables
+                .get("CREDENTIALS_PREVIOUS_ENCRYPTION_KEYS")
+                .getValueFrom()
+                .getSecretKeyRef();
+        assertThat(previous.getName())
+                .as("a rotation edits one Secret (docs/runbooks/rotate-keys.md)")
+                .isEqualTo(current.getName());
+        assertThat(previous.getOptional())
+                .as("outside a rotation the Secret has no previous keys, and the pod must still start")
+                .isTrue();
+    }
+
     @Test
     void theDefaultValuesRunTheRuntimeAsASidecar() {
         PodSpec pod =
