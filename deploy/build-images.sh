@@ -313,7 +313,6 @@ api_env() {
     --env "DATABASE_URL=postgres://$PGUSER@$PGHOST:$PGPORT/$DATABASE" \
     --env "REDIS_URL=redis://$REDIS_HOST:$REDIS_PORT" \
     --env "REDIS_KEY_PREFIX=$REDIS_PREFIX" \
-    --env "PORT=$API_PORT" --env "MANAGEMENT_PORT=$MANAGEMENT_PORT" \
     --env "RUNTIME_ADDRESS=localhost:$RUNTIME_PORT" \
     --env DATABASE_MIGRATE_ON_START=false
 }
@@ -322,14 +321,15 @@ http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true
 
 container_running() { [[ "$(podman_ inspect --format '{{.State.Running}}' "$1" 2>/dev/null)" == true ]]; }
 
-# Starts the api as container $1 (extra podman flags after it), waits for /ready 200 and prints the milliseconds from
-# `podman run` to that answer.
-start_api() {
+# Starts the api image as container $1 (extra podman flags after it) on $API_PORT and $MANAGEMENT_PORT, waits for
+# /ready 200 and prints the milliseconds from `podman run` to that answer.
+run_api_until_ready() {
   local name=$1 start status flags
   shift
-  mapfile -t flags < <(run_flags 1g && api_env)
+  mapfile -t flags < <(run_flags 1g)
   start=$(now_ms)
-  podman_ run --detach --name "$name" "${flags[@]}" "$@" "$API_IMAGE" >/dev/null
+  podman_ run --detach --name "$name" "${flags[@]}" --env "PORT=$API_PORT" --env "MANAGEMENT_PORT=$MANAGEMENT_PORT" \
+    "$@" "$API_IMAGE" >/dev/null
   for _ in $(seq 1 1200); do
     status=$(http_status "http://127.0.0.1:$API_PORT/ready")
     if [[ "$status" == 200 ]]; then
@@ -344,6 +344,14 @@ start_api() {
   done
   podman_ logs "$name" 2>&1 | tail -n 30 >&2
   fail "/ready did not answer 200 within 120 s (last status $status)"
+}
+
+# The api as the chart runs it (database, Redis, the remote runtime), as container $1 with extra podman flags.
+start_api() {
+  local name=$1 env
+  shift
+  mapfile -t env < <(api_env)
+  run_api_until_ready "$name" "${env[@]}" "$@"
 }
 
 # Starts the runtime as container $1 (extra podman flags after it), waits for its "listening" line and prints the
@@ -388,20 +396,9 @@ AOT_OFF=JAVA_TOOL_OPTIONS=-XX:AOTMode=off
 # binaries for this CPU must have stayed in the image) in /tmp and the in-process runtime, as user 10001 with a
 # read-only root filesystem, and answers /ready 200 with the database UP and the runtime in-process.
 check_embedded() {
-  local name=$NAME_PREFIX-embedded flags ready status
-  mapfile -t flags < <(run_flags 1g)
+  local name=$NAME_PREFIX-embedded ready
   log "embedded: $API_IMAGE with no configuration (embedded PostgreSQL, in-process runtime)"
-  podman_ run --detach --name "$name" "${flags[@]}" --env "PORT=$API_PORT" --env "MANAGEMENT_PORT=$MANAGEMENT_PORT" \
-    "$API_IMAGE" >/dev/null
-  for _ in $(seq 1 1200); do
-    status=$(http_status "http://127.0.0.1:$API_PORT/ready")
-    [[ "$status" == 200 ]] && break
-    if ! container_running "$name"; then
-      podman_ logs "$name" 2>&1 | tail -n 30 >&2
-      fail "the embedded api container exited before /ready answered 200"
-    fi
-    sleep 0.1
-  done
+  run_api_until_ready "$name" >/dev/null
   ready=$(curl -s --max-time 5 "http://127.0.0.1:$API_PORT/ready")
   jq -e '.status == "UP" and .components.database.status == "UP"
       and .components.runtime.status == "UP" and .components.runtime.details.mode == "in-process"' \
