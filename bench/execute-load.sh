@@ -2,14 +2,17 @@
 # What the service adds to an execution: POST /api/v1/prompts/{id}/execute of the packaged service (-Xmx512m, the
 # in-process runtime, a fresh database on the local PostgreSQL, the local Redis under its own key prefix), plain and
 # streamed, against the same streamed completion sent straight to a fake OpenAI provider that answers at once, at 1,
-# 16 and 128 concurrent clients; then 1,000 slow streamed executions held open at once, their records and the
-# service's memory. The fake provider and the load run in the driver's JVM.
+# 16 and 128 concurrent clients; the same at 16 and 128 clients against a paced fake provider (first token after
+# 300 ms, then 50 tokens/s), which leaves the cores unsaturated; then 1,000 slow streamed executions held open at
+# once, their records and the service's memory. The fake provider and the load run in the driver's JVM.
 # Needs: a JDK 25 (JAVA_HOME), PostgreSQL on 127.0.0.1:5432 (postgres, trust) with psql, Redis on 127.0.0.1:6379,
 # curl. Builds api and bench/execute-load (and what they need) first unless BENCH_SKIP_BUILD=1.
 # Usage: bench/execute-load.sh [measured duration per row, default 30s] [warm-up per row, default 10s] [driver args]
 #        e.g. bench/execute-load.sh 30s 10s --concurrency=16 --open-streams=0 --initial-warmup=30s
 #        (driver args: see bench/execute-load/src/main/java/dev/promptline/bench/runtime/ExecuteLoadOptions.java;
-#        --first-token-after=200ms --tokens-per-second=50 makes the fake provider a slow one)
+#        --first-token-after=200ms --tokens-per-second=50 makes the closed loops' fake provider a slow one;
+#        --paced-concurrency=16,128 --paced-first-token-after=300ms --paced-tokens-per-second=50 are the paced rows'
+#        defaults, --paced-concurrency= skips them)
 # Environment: SERVICE_JAVA_OPTS and DRIVER_JAVA_OPTS, extra JVM options (e.g. a JFR recording of the service:
 #              -XX:StartFlightRecording=filename=/tmp/service.jfr,settings=profile, or -D settings such as
 #              -Dserver.tomcat.max-keep-alive-requests=-1); SERVICE_ENV, extra environment of the service

@@ -58,9 +58,16 @@ class ExecutionRepository {
             VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
                     CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :runner, :createdAt, :deadlineAt)
             """;
+    /**
+     * Committed without waiting for its WAL flush: the one statement's own transaction sets synchronous_commit off
+     * for itself (set_config with is_local, evaluated once in FROM), so nothing leaks to the connection's next
+     * statement. A crash can lose the mark and leave the row pending, which recovery and the sweep close as they
+     * close a running one; the insert before it and the finish after it are still flushed before anyone is told.
+     */
     private static final String MARK_RUNNING = """
             UPDATE executions
                SET status = 'running', started_at = :startedAt
+              FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit
              WHERE organization_id = :organizationId
                AND id = :id
                AND status = 'pending'

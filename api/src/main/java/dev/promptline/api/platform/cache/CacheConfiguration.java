@@ -5,6 +5,7 @@ import dev.promptline.api.platform.redis.RedisProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -14,6 +15,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheErrorHandler;
 import org.springframework.cache.interceptor.LoggingCacheErrorHandler;
 import org.springframework.cache.support.NoOpCacheManager;
+import org.springframework.cache.support.SimpleCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.cache.BatchStrategies;
@@ -39,8 +41,10 @@ class CacheConfiguration implements CachingConfigurer {
     }
 
     /**
-     * Keys are {@code <REDIS_KEY_PREFIX><cache>:v1:<key>}; bump v1 when a cached type changes shape, so old entries are never
-     * read as the new type. Values are JSON of the cache's declared type. Clearing uses SCAN, never KEYS.
+     * Two tiers per cache: each replica's own memory in front of Redis, kept in step by published evictions (see
+     * {@link TwoLevelCache}). Redis keys are {@code <REDIS_KEY_PREFIX><cache>:v1:<key>}; bump v1 when a cached type
+     * changes shape, so old entries are never read as the new type. Values are JSON of the cache's declared type.
+     * Clearing uses SCAN, never KEYS.
      */
     @Bean
     @ConditionalOnRedis
@@ -49,7 +53,8 @@ class CacheConfiguration implements CachingConfigurer {
             JsonMapper json,
             CacheProperties properties,
             RedisProperties redis,
-            List<CacheDefinition> definitions) {
+            List<CacheDefinition> definitions,
+            CacheEvictionChannel evictions) {
         Map<String, RedisCacheConfiguration> configurations = new LinkedHashMap<>();
         for (CacheDefinition definition : definitions) {
             configurations.put(
@@ -61,11 +66,26 @@ class CacheConfiguration implements CachingConfigurer {
                             .serializeValuesWith(RedisSerializationContext.SerializationPair.fromSerializer(
                                     new JacksonJsonRedisSerializer<>(json, definition.valueType()))));
         }
-        return RedisCacheManager.builder(
+        RedisCacheManager shared = RedisCacheManager.builder(
                         RedisCacheWriter.nonLockingRedisCacheWriter(connections, BatchStrategies.scan(1000)))
                 .withInitialCacheConfigurations(configurations)
                 .disableCreateOnMissingCache()
                 .build();
+        shared.afterPropertiesSet();
+        Map<String, TwoLevelCache> caches = new LinkedHashMap<>();
+        for (CacheDefinition definition : definitions) {
+            caches.put(
+                    definition.name(),
+                    new TwoLevelCache(
+                            Objects.requireNonNull(shared.getCache(definition.name())),
+                            properties.localTtlOf(definition.name()),
+                            properties.localMaxEntries(),
+                            evictions));
+        }
+        evictions.deliverTo(caches);
+        var manager = new SimpleCacheManager();
+        manager.setCaches(caches.values());
+        return manager;
     }
 
     @Bean

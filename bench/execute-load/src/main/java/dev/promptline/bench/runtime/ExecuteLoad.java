@@ -119,15 +119,26 @@ public final class ExecuteLoad {
             // service's code for a minute or more, and a row measured during that pays for it.
             for (Mode mode : options.modes()) {
                 System.err.printf("warming up %s, %d clients, %s%n", mode.label, busiest, options.initialWarmup());
-                load(mode, busiest, options.initialWarmup(), Duration.ZERO);
+                load(mode, busiest, options.initialWarmup(), Duration.ZERO, closedLoopPace());
             }
             List<Row> rows = new ArrayList<>();
             for (int concurrency : options.concurrency()) {
                 for (Mode mode : options.modes()) {
-                    rows.add(leastDisturbed(mode, concurrency));
+                    rows.add(leastDisturbed(mode, concurrency, closedLoopPace()));
                 }
             }
-            printLoad(rows);
+            printLoad(rows, closedLoopPace());
+            // Paced: a provider that takes its time, as real ones do, so that the clients do not saturate the cores
+            // and the added latency is the service's own work rather than the queue for CPU.
+            List<Row> paced = new ArrayList<>();
+            for (int concurrency : options.pacedConcurrency()) {
+                for (Mode mode : options.modes()) {
+                    paced.add(leastDisturbed(mode, concurrency, pacedPace()));
+                }
+            }
+            if (!paced.isEmpty()) {
+                printLoad(paced, pacedPace());
+            }
             if (options.openStreams() > 0) {
                 openStreams();
             }
@@ -140,7 +151,7 @@ public final class ExecuteLoad {
         /** The model and prompt, and one execution through the service to learn the body the runtime sends. */
         private void setUp() throws Exception {
             try (var fake = FakeProvider.openAi()) {
-                fake.setDefault(fastReply());
+                fake.setDefault(reply(closedLoopPace()));
                 modelId = api.createModel("bench-" + System.currentTimeMillis(), fake.baseUrl());
                 promptId = api.createPrompt("bench-execute-" + System.currentTimeMillis(), modelId);
                 try (var target = new ServiceTarget(api, promptId, false, output)) {
@@ -161,20 +172,28 @@ public final class ExecuteLoad {
             database.query("VACUUM (ANALYZE) executions");
         }
 
-        private Reply.Stream fastReply() {
-            Reply.Stream reply = Reply.stream(tokens.toArray(String[]::new)).firstTokenAfter(options.firstTokenAfter());
-            return options.tokensPerSecond() > 0 ? reply.tokensPerSecond(options.tokensPerSecond()) : reply;
+        private Pace closedLoopPace() {
+            return new Pace(options.firstTokenAfter(), options.tokensPerSecond());
+        }
+
+        private Pace pacedPace() {
+            return new Pace(options.pacedFirstTokenAfter(), options.pacedTokensPerSecond());
+        }
+
+        private Reply.Stream reply(Pace pace) {
+            Reply.Stream reply = Reply.stream(tokens.toArray(String[]::new)).firstTokenAfter(pace.firstTokenAfter());
+            return pace.tokensPerSecond() > 0 ? reply.tokensPerSecond(pace.tokensPerSecond()) : reply;
         }
 
         /**
          * Runs a row again, up to {@code attempts} times, while other processes (not the driver, the service, this
          * database's PostgreSQL backends or Redis) took more than {@code maxDisturbance} of a core in its window.
          */
-        private Row leastDisturbed(Mode mode, int concurrency) throws Exception {
+        private Row leastDisturbed(Mode mode, int concurrency, Pace pace) throws Exception {
             Row best = null;
             for (int attempt = 1; attempt <= options.attempts(); attempt++) {
                 long overflowsBefore = ProcessStats.listenOverflows();
-                Row row = load(mode, concurrency, options.warmup(), options.window());
+                Row row = load(mode, concurrency, options.warmup(), options.window(), pace);
                 ClosedLoop.Result result = row.result();
                 System.err.printf(
                         Locale.ROOT,
@@ -203,11 +222,11 @@ public final class ExecuteLoad {
             return best;
         }
 
-        private Row load(Mode mode, int concurrency, Duration warmup, Duration window) throws Exception {
+        private Row load(Mode mode, int concurrency, Duration warmup, Duration window, Pace pace) throws Exception {
             vacuum();
             // A fake provider per run: it records every request it receives, which would otherwise add up.
             try (var fake = FakeProvider.openAi()) {
-                fake.setDefault(fastReply());
+                fake.setDefault(reply(pace));
                 if (mode != Mode.DIRECT) {
                     api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
                 }
@@ -316,15 +335,13 @@ public final class ExecuteLoad {
                     + " | max time to first token ms): " + String.join("; ", records));
         }
 
-        private void printLoad(List<Row> rows) {
+        private void printLoad(List<Row> rows, Pace pace) {
             System.out.printf(
                     "Closed loop, %d tokens per answer (fake provider: first token after %d ms, %s); each path warmed"
                             + " up for %s at the highest concurrency, then per row %s of warm-up and %s measured:%n%n",
                     options.tokens(),
-                    options.firstTokenAfter().toMillis(),
-                    options.tokensPerSecond() > 0
-                            ? "%.0f tokens/s".formatted(options.tokensPerSecond())
-                            : "the rest at once",
+                    pace.firstTokenAfter().toMillis(),
+                    pace.tokensPerSecond() > 0 ? "%.0f tokens/s".formatted(pace.tokensPerSecond()) : "the rest at once",
                     seconds(options.initialWarmup()),
                     seconds(options.warmup()),
                     seconds(options.window()));
@@ -473,6 +490,9 @@ public final class ExecuteLoad {
             return nanos;
         }
     }
+
+    /** How the fake provider answers: its time to first token, and its rate after it (0: the rest at once). */
+    private record Pace(Duration firstTokenAfter, double tokensPerSecond) {}
 
     private static <T> T requireNonNull(@Nullable T value) {
         if (value == null) {

@@ -27,6 +27,9 @@ import java.util.Set;
  * @param tokens tokens of each fast answer
  * @param firstTokenAfter the fake provider's time to first token in the closed loops
  * @param tokensPerSecond the fake provider's rate after the first token in the closed loops; 0 sends them at once
+ * @param pacedConcurrency concurrent clients of each paced run (after the closed loops); empty for none
+ * @param pacedFirstTokenAfter the fake provider's time to first token in the paced runs
+ * @param pacedTokensPerSecond the fake provider's rate after the first token in the paced runs
  * @param openStreams streamed executions held open at once by the service; 0 to skip
  * @param slowTokens tokens of each answer while streams are held open
  * @param slowTokenInterval time between those tokens
@@ -48,6 +51,9 @@ record ExecuteLoadOptions(
         int tokens,
         Duration firstTokenAfter,
         double tokensPerSecond,
+        List<Integer> pacedConcurrency,
+        Duration pacedFirstTokenAfter,
+        double pacedTokensPerSecond,
         int openStreams,
         int slowTokens,
         Duration slowTokenInterval,
@@ -70,6 +76,9 @@ record ExecuteLoadOptions(
             "tokens",
             "first-token-after",
             "tokens-per-second",
+            "paced-concurrency",
+            "paced-first-token-after",
+            "paced-tokens-per-second",
             "open-streams",
             "slow-tokens",
             "slow-token-interval",
@@ -121,6 +130,12 @@ record ExecuteLoadOptions(
                 Integer.parseInt(values.getOrDefault("tokens", "20")),
                 Options.duration(values.getOrDefault("first-token-after", "0ms")),
                 Double.parseDouble(values.getOrDefault("tokens-per-second", "0")),
+                list(values.getOrDefault("paced-concurrency", "16,128")).stream()
+                        .filter(value -> !value.isEmpty())
+                        .map(Integer::parseInt)
+                        .toList(),
+                Options.duration(values.getOrDefault("paced-first-token-after", "300ms")),
+                Double.parseDouble(values.getOrDefault("paced-tokens-per-second", "50")),
                 Integer.parseInt(values.getOrDefault("open-streams", "1000")),
                 Integer.parseInt(values.getOrDefault("slow-tokens", "100")),
                 Options.duration(values.getOrDefault("slow-token-interval", "200ms")),
