@@ -1,9 +1,9 @@
 package dev.promptline.api.executions;
 
+import dev.promptline.api.platform.redis.BackgroundSubscription;
 import dev.promptline.api.platform.redis.ConditionalOnRedis;
 import dev.promptline.api.platform.redis.RedisProperties;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,9 +11,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Cancels reach the replica that runs the execution through Redis pub/sub: the replica that got the request
@@ -25,10 +23,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @ConditionalOnRedis
 class CancelChannel implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CancelChannel.class);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-    private volatile boolean running;
+    private final BackgroundSubscription subscription;
 
     CancelChannel(
             RedisConnectionFactory connections,
@@ -36,11 +32,9 @@ class CancelChannel implements SmartLifecycle {
             RedisProperties properties,
             RunningExecutions executions) {
         var topic = new ChannelTopic(properties.keyPrefix() + "executions:cancel");
-        container.setConnectionFactory(connections);
-        var backOff = new ExponentialBackOff(500, 2);
-        backOff.setMaxInterval(MAX_RETRY.toMillis());
-        container.setRecoveryBackoff(backOff);
-        container.addMessageListener(
+        this.subscription = new BackgroundSubscription(
+                connections,
+                topic,
                 (message, pattern) -> {
                     try {
                         executions.cancelHere(UUID.fromString(new String(message.getBody(), StandardCharsets.UTF_8)));
@@ -48,7 +42,7 @@ class CancelChannel implements SmartLifecycle {
                         log.warn("Ignored a cancel message that is not an execution id");
                     }
                 },
-                topic);
+                "execution cancels");
         executions.broadcastWith(id -> {
             try {
                 redis.convertAndSend(topic.getTopic(), id.toString());
@@ -61,38 +55,16 @@ class CancelChannel implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        container.afterPropertiesSet();
-        Thread.ofVirtual().name("execution-cancel-subscriber").start(this::subscribe);
-    }
-
-    private void subscribe() {
-        long wait = 500;
-        while (running) {
-            try {
-                container.start();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Cannot subscribe to execution cancels yet ({}); retrying in {} ms", e.getMessage(), wait);
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                wait = Math.min(wait * 2, MAX_RETRY.toMillis());
-            }
-        }
+        subscription.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        container.stop();
+        subscription.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return subscription.isRunning();
     }
 }

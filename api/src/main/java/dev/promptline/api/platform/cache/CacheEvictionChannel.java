@@ -1,9 +1,9 @@
 package dev.promptline.api.platform.cache;
 
+import dev.promptline.api.platform.redis.BackgroundSubscription;
 import dev.promptline.api.platform.redis.ConditionalOnRedis;
 import dev.promptline.api.platform.redis.RedisProperties;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +14,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Carries evictions to every replica's local cache tier over Redis pub/sub: {@code <cache>\n<key>} drops one entry,
@@ -28,22 +26,16 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @ConditionalOnRedis
 class CacheEvictionChannel implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CacheEvictionChannel.class);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
     private final StringRedisTemplate redis;
     private final ChannelTopic topic;
+    private final BackgroundSubscription subscription;
     private volatile Map<String, TwoLevelCache> caches = Map.of();
-    private volatile boolean running;
 
     CacheEvictionChannel(RedisConnectionFactory connections, StringRedisTemplate redis, RedisProperties properties) {
         this.redis = redis;
         this.topic = new ChannelTopic(properties.keyPrefix() + "cache:evictions");
-        container.setConnectionFactory(connections);
-        var backOff = new ExponentialBackOff(500, 2);
-        backOff.setMaxInterval(MAX_RETRY.toMillis());
-        container.setRecoveryBackoff(backOff);
-        container.addMessageListener(new Listener(), topic);
+        this.subscription = new BackgroundSubscription(connections, topic, new Listener(), "cache evictions");
     }
 
     /** The local tiers that messages are for, by cache name. */
@@ -61,39 +53,17 @@ class CacheEvictionChannel implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        container.afterPropertiesSet();
-        Thread.ofVirtual().name("cache-eviction-subscriber").start(this::subscribe);
-    }
-
-    private void subscribe() {
-        long wait = 500;
-        while (running) {
-            try {
-                container.start();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Cannot subscribe to cache evictions yet ({}); retrying in {} ms", e.getMessage(), wait);
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                wait = Math.min(wait * 2, MAX_RETRY.toMillis());
-            }
-        }
+        subscription.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        container.stop();
+        subscription.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return subscription.isRunning();
     }
 
     private final class Listener implements MessageListener, SubscriptionListener {
