@@ -183,11 +183,12 @@ final class ProviderHttpClient implements HttpClient {
             return;
         }
         // Cancelling the subscription aborts a decoded stream; cancelling the future aborts a request still waiting
-        // for its headers; closing the body aborts a stream read by a parser. The subscription first, so that the
-        // decoded stream counts as ended before the future fails.
+        // for its headers; closing the body aborts a stream read by a parser. A decoded stream that has ended is left
+        // alone: its future may not have completed yet, and cancelling it would close a connection going back to the
+        // pool, so that the next execution would pay for a new one.
         Runnable abort = () -> {
-            if (events != null) {
-                events.cancel();
+            if (events != null && !events.abort()) {
+                return;
             }
             exchange.cancel(true);
             exchange.thenAccept(response -> {
@@ -330,17 +331,27 @@ final class ProviderHttpClient implements HttpClient {
             return body;
         }
 
-        /** Stops reading and closes the connection, so that the provider stops generating. */
+        /** The listener's way to stop the stream (the parsing handle's cancel): see {@link #abort}. */
         @Override
         public void cancel() {
+            abort();
+        }
+
+        /**
+         * Stops reading and closes the connection, so that the provider stops generating; false, and nothing done,
+         * when the stream had already ended.
+         */
+        boolean abort() {
+            if (!ended.compareAndSet(false, true)) {
+                return false;
+            }
             cancelled = true;
             Flow.Subscription current = subscription;
             if (current != null) {
                 current.cancel();
             }
-            if (ended.compareAndSet(false, true)) {
-                body.complete(null);
-            }
+            body.complete(null);
+            return true;
         }
 
         @Override
