@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# What the agent runtime adds to a streamed completion, against a fake OpenAI provider that answers at once: the same
-# streams straight to the fake provider, through the sidecar (its own JVM, -Xmx256m, gRPC on loopback) and through the
-# in-process runtime, at 1, 16 and 256 concurrent streams; then the sidecar's heap with 1,000 slow streams open.
+# What the agent runtime adds to a streamed completion, against a fake OpenAI provider: the same streams straight to
+# the fake provider, through the sidecar (its own JVM, -Xmx256m, gRPC on loopback) and through the in-process runtime,
+# at 1, 16 and 256 concurrent streams with a provider that answers at once (CPU per execution, throughput), then at 16
+# and 256 with one paced as a real provider (300 ms to the first token, 20 ms between tokens); then the sidecar's heap
+# with 1,000 slow streams open.
 # Needs: a JDK 25 (JAVA_HOME). Builds runtime-api, runtime and bench/runtime-load first unless BENCH_SKIP_BUILD=1.
 # Usage: bench/runtime-load.sh [measured duration per row, default 20s] [warm-up per row, default 15s] [driver args]
 #        e.g. bench/runtime-load.sh 20s 15s --concurrency=16 --open-streams=0 --initial-warmup=30s

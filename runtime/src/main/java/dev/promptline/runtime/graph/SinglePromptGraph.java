@@ -2,31 +2,37 @@ package dev.promptline.runtime.graph;
 
 import static org.bsc.langgraph4j.GraphDefinition.END;
 import static org.bsc.langgraph4j.GraphDefinition.START;
-import static org.bsc.langgraph4j.action.AsyncNodeAction.node_async;
+import static org.bsc.langgraph4j.action.AsyncNodeActionWithConfig.node_async;
 
 import dev.promptline.runtime.llm.Cancellation;
 import dev.promptline.runtime.llm.ChatModelClient;
 import dev.promptline.runtime.llm.ModelCall;
-import dev.promptline.runtime.llm.ModelCallException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.bsc.langgraph4j.CompiledGraph;
 import org.bsc.langgraph4j.GraphStateException;
+import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.StateGraph;
 
 /**
  * The single-agent graph: START → call_model → END. Tools and multi-agent graphs slot in beside it; everything
  * LangGraph4j-specific stays in this package.
+ *
+ * <p>The graph is compiled once and shared by every execution: compiling validates and wires it, which cost as much
+ * as a fifth of the graph's share of an execution (bench/runtime-load). What belongs to one execution travels in its
+ * run's {@link RunnableConfig}, see {@link CallModelNode}.
  */
 public final class SinglePromptGraph {
     static final String CALL_MODEL = "call_model";
 
+    private static final CompiledGraph<ExecutionState> GRAPH = compile();
+
     private SinglePromptGraph() {}
 
-    static CompiledGraph<ExecutionState> compile(CallModelNode callModel) {
+    private static CompiledGraph<ExecutionState> compile() {
         try {
-            return new StateGraph<>(ExecutionState.SCHEMA, ExecutionState::new)
-                    .addNode(CALL_MODEL, node_async(callModel))
+            return new StateGraph<>(ExecutionState.SCHEMA, ExecutionState.SERIALIZER)
+                    .addNode(CALL_MODEL, node_async(new CallModelNode()))
                     .addEdge(START, CALL_MODEL)
                     .addEdge(CALL_MODEL, END)
                     .compile();
@@ -36,15 +42,16 @@ public final class SinglePromptGraph {
     }
 
     /**
-     * Runs one execution to its end. A failed model call comes out as its {@link ModelCallException}; anything
-     * else the graph throws is a fault of ours and comes out as is.
+     * Runs one execution to its end. A failed model call comes out as its {@link
+     * dev.promptline.runtime.llm.ModelCallException}; anything else the graph throws is a fault of ours and comes out
+     * as is.
      */
     public static ExecutionState run(
             ModelCall call, ChatModelClient client, EventSink sink, Cancellation cancellation) {
-        var graph = compile(new CallModelNode(client, call, sink, cancellation));
+        RunnableConfig config = CallModelNode.configFor(new CallModelNode.Run(call, client, sink, cancellation));
         ExecutionState state;
         try {
-            state = graph.invoke(Map.of())
+            state = GRAPH.invoke(Map.of(), config)
                     .orElseThrow(() -> new IllegalStateException("The graph ended without state"));
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;

@@ -55,7 +55,7 @@ public final class FakeProvider implements AutoCloseable {
     private FakeProvider(Dialect dialect) {
         this.dialect = dialect;
         try {
-            this.serverSocket = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+            this.serverSocket = new ServerSocket(0, BACKLOG, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

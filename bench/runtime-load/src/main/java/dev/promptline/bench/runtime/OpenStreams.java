@@ -53,8 +53,8 @@ final class OpenStreams {
     }
 
     /**
-     * @param ramp the requests are spread over this time: the fake provider's listen backlog is 50 connections, and
-     *     connections beyond it are dropped and retried by TCP a second or more later
+     * @param ramp the requests are spread over this time, as new executions would arrive, rather than in one burst of
+     *     connections
      */
     static Result measure(StreamTarget target, int streams, long sidecarPid, Duration ramp, Duration snapshotWithin)
             throws InterruptedException {

@@ -22,6 +22,10 @@ import java.util.Set;
  * @param openStreams streams held open at once in the sidecar; 0 to skip
  * @param slowTokens tokens of each answer while streams are held open
  * @param slowTokenInterval time between those tokens
+ * @param pacedConcurrency concurrent streams of each paced run, where the fake provider answers as a real one would;
+ *     empty to skip
+ * @param pacedFirstToken the paced provider's time to the first token
+ * @param pacedTokenInterval the paced provider's time between tokens
  */
 record Options(
         int sidecarPort,
@@ -34,7 +38,10 @@ record Options(
         int tokens,
         int openStreams,
         int slowTokens,
-        Duration slowTokenInterval) {
+        Duration slowTokenInterval,
+        List<Integer> pacedConcurrency,
+        Duration pacedFirstToken,
+        Duration pacedTokenInterval) {
 
     private static final Set<String> NAMES = Set.of(
             "sidecar-port",
@@ -47,7 +54,10 @@ record Options(
             "tokens",
             "open-streams",
             "slow-tokens",
-            "slow-token-interval");
+            "slow-token-interval",
+            "paced-concurrency",
+            "paced-first-token",
+            "paced-token-interval");
 
     enum Mode {
         DIRECT("direct to the fake provider"),
@@ -90,11 +100,20 @@ record Options(
                 Integer.parseInt(values.getOrDefault("tokens", "20")),
                 Integer.parseInt(values.getOrDefault("open-streams", "1000")),
                 Integer.parseInt(values.getOrDefault("slow-tokens", "150")),
-                duration(values.getOrDefault("slow-token-interval", "200ms")));
+                duration(values.getOrDefault("slow-token-interval", "200ms")),
+                list(values.getOrDefault("paced-concurrency", "16,256")).stream()
+                        .map(Integer::parseInt)
+                        .toList(),
+                duration(values.getOrDefault("paced-first-token", "300ms")),
+                duration(values.getOrDefault("paced-token-interval", "20ms")));
     }
 
+    /** Comma-separated; an empty value is an empty list. */
     private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::strip).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(item -> !item.isEmpty())
+                .toList();
     }
 
     /** {@code 500ms} or {@code 20s}. */

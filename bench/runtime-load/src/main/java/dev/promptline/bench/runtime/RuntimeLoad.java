@@ -13,9 +13,11 @@ import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Measures what the runtime adds to a streamed completion: the same completions straight to a fake OpenAI provider
- * that answers at once, through the sidecar, and through the in-process runtime, at each concurrency; then the
- * sidecar's memory with many slow streams open at once. Prints Markdown tables. See bench/runtime-load.sh.
+ * Measures what the runtime adds to a streamed completion: the same completions straight to a fake OpenAI provider,
+ * through the sidecar, and through the in-process runtime, at each concurrency, first with a provider that answers at
+ * once (the CPU per execution, and the throughput), then with one paced as a real provider (a time to the first token,
+ * a time between tokens), where the CPU is not saturated; then the sidecar's memory with many slow streams open at
+ * once. Prints Markdown tables. See bench/runtime-load.sh.
  */
 public final class RuntimeLoad {
     // Enough for the slowest stream (the open-streams run), short enough that a stuck run ends by itself.
@@ -37,20 +39,47 @@ public final class RuntimeLoad {
                 LocalDate.now(), Runtime.version(), Runtime.getRuntime().availableProcessors());
 
         String requestBody = requestBodyTheRuntimeSends(options, tokens);
+        Reply.Stream atOnce = Reply.stream(tokens.toArray(String[]::new));
+        Reply.Stream paced =
+                atOnce.firstTokenAfter(options.pacedFirstToken()).tokenInterval(options.pacedTokenInterval());
         // Every path's code is compiled before any row is measured: on 2 shared cores, C2 keeps compiling the
         // sidecar's code for a minute or more, and a row measured during that pays for it.
         int busiest = options.concurrency().stream().max(Integer::compare).orElse(1);
         for (Mode mode : options.modes()) {
             System.err.printf("warming up %s, %d streams%n", mode.label, busiest);
-            load(mode, busiest, options.initialWarmup(), Duration.ZERO, tokens, requestBody, options, driverPid);
+            load(mode, busiest, options.initialWarmup(), Duration.ZERO, atOnce, requestBody, options, driverPid);
         }
         List<ClosedLoop.Result> results = new ArrayList<>();
         for (int concurrency : options.concurrency()) {
             for (Mode mode : options.modes()) {
-                results.add(leastDisturbed(mode, concurrency, tokens, requestBody, options, driverPid));
+                results.add(leastDisturbed(mode, concurrency, atOnce, requestBody, options, driverPid));
             }
         }
-        printLoad(results, options);
+        List<ClosedLoop.Result> pacedResults = new ArrayList<>();
+        for (int concurrency : options.pacedConcurrency()) {
+            for (Mode mode : options.modes()) {
+                pacedResults.add(leastDisturbed(mode, concurrency, paced, requestBody, options, driverPid));
+            }
+        }
+        System.out.printf(
+                "Closed loop, %d tokens per answer sent at once; each path warmed up for %s at the highest concurrency,"
+                        + " then per row %s of warm-up and %s measured:%n%n",
+                options.tokens(),
+                seconds(options.initialWarmup()),
+                seconds(options.warmup()),
+                seconds(options.window()));
+        printLoad(results);
+        if (!pacedResults.isEmpty()) {
+            System.out.printf(
+                    "Paced provider: first token after %d ms, then a token every %d ms (%d tokens); closed loop, per row"
+                            + " %s of warm-up and %s measured:%n%n",
+                    options.pacedFirstToken().toMillis(),
+                    options.pacedTokenInterval().toMillis(),
+                    options.tokens(),
+                    seconds(options.warmup()),
+                    seconds(options.window()));
+            printLoad(pacedResults);
+        }
 
         if (options.openStreams() > 0) {
             List<String> slowTokens = tokens(options.slowTokens());
@@ -72,20 +101,21 @@ public final class RuntimeLoad {
      * a core during its window: the machine is shared, and a build running beside the driver halves its figures.
      */
     private static ClosedLoop.Result leastDisturbed(
-            Mode mode, int concurrency, List<String> tokens, String requestBody, Options options, long driverPid)
+            Mode mode, int concurrency, Reply.Stream reply, String requestBody, Options options, long driverPid)
             throws IOException, InterruptedException {
         ClosedLoop.Result best = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             long overflowsBefore = ProcessStats.listenOverflows();
-            ClosedLoop.Result result = load(
-                    mode, concurrency, options.warmup(), options.window(), tokens, requestBody, options, driverPid);
+            ClosedLoop.Result result =
+                    load(mode, concurrency, options.warmup(), options.window(), reply, requestBody, options, driverPid);
             double disturbance =
                     (double) result.otherCpuNanos() / result.window().toNanos();
             System.err.printf(
                     Locale.ROOT,
-                    "%s, %d streams: %.0f executions/s, %d failures (%d in the warm-up), %d connections dropped for a"
+                    "%s%s, %d streams: %.0f executions/s, %d failures (%d in the warm-up), %d connections dropped for a"
                             + " full listen queue; other processes used %.0f%% of a core%n",
                     mode.label,
+                    reply.firstTokenAfter().isZero() ? "" : " (paced)",
                     concurrency,
                     result.executionsPerSecond(),
                     result.failures(),
@@ -107,17 +137,22 @@ public final class RuntimeLoad {
             int concurrency,
             Duration warmup,
             Duration window,
-            List<String> tokens,
+            Reply.Stream reply,
             String requestBody,
             Options options,
             long driverPid)
             throws IOException, InterruptedException {
         // A fake provider per run: it records every request it receives, which would otherwise add up.
         try (var fake = FakeProvider.openAi()) {
-            fake.setDefault(Reply.stream(tokens.toArray(String[]::new)));
-            String output = String.join("", tokens);
+            fake.setDefault(reply);
+            String output = String.join("", reply.tokens());
             try (StreamTarget target = switch (mode) {
-                case DIRECT -> new DirectTarget(fake.baseUrl(), requestBody, RuntimeTarget.API_KEY, tokens.size());
+                case DIRECT ->
+                    new DirectTarget(
+                            fake.baseUrl(),
+                            requestBody,
+                            RuntimeTarget.API_KEY,
+                            reply.tokens().size());
                 case SIDECAR -> RuntimeTarget.sidecar(options.sidecarPort(), fake.baseUrl(), output, CALL_DEADLINE);
                 case IN_PROCESS -> RuntimeTarget.inProcess(fake.baseUrl(), output, CALL_DEADLINE);
             }) {
@@ -148,14 +183,7 @@ public final class RuntimeLoad {
         return IntStream.range(0, count).mapToObj(i -> "word" + i + " ").toList();
     }
 
-    private static void printLoad(List<ClosedLoop.Result> results, Options options) {
-        System.out.printf(
-                "Closed loop, %d tokens per answer; each path warmed up for %s at the highest concurrency, then per row "
-                        + "%s of warm-up and %s measured:%n%n",
-                options.tokens(),
-                seconds(options.initialWarmup()),
-                seconds(options.warmup()),
-                seconds(options.window()));
+    private static void printLoad(List<ClosedLoop.Result> results) {
         System.out.println("| Path | Concurrent streams | Executions/s | First token p50 | First token p99 | Total p50 "
                 + "| Total p99 | Added p50 (first token / total) | Added p99 (first token / total) "
                 + "| CPU per execution | Failures | Other processes' CPU |");
