@@ -36,7 +36,8 @@ final class CredentialCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final @Nullable EncryptionKey current;
-    private final List<EncryptionKey> previous;
+    /** The current key first, then the previous ones: what decrypts. */
+    private final List<EncryptionKey> keys;
 
     CredentialCipher(@Nullable String base64Key) {
         this(base64Key, List.of());
@@ -50,10 +51,15 @@ final class CredentialCipher {
         this.current = base64Key == null || base64Key.isBlank()
                 ? null
                 : EncryptionKey.parse(base64Key, "CREDENTIALS_ENCRYPTION_KEY");
-        this.previous = previousBase64Keys.stream()
+        var keys = new ArrayList<EncryptionKey>();
+        if (current != null) {
+            keys.add(current);
+        }
+        previousBase64Keys.stream()
                 .map(key -> EncryptionKey.parse(key, "CREDENTIALS_PREVIOUS_ENCRYPTION_KEYS"))
                 .filter(key -> current == null || key.id() != current.id())
-                .toList();
+                .forEach(keys::add);
+        this.keys = List.copyOf(keys);
     }
 
     boolean isConfigured() {
@@ -84,7 +90,7 @@ final class CredentialCipher {
         requireKey();
         if (stored.length > 1 + KEY_ID_BYTES + NONCE_BYTES && stored[0] == VERSION) {
             int keyId = ByteBuffer.wrap(stored, 1, KEY_ID_BYTES).getInt();
-            EncryptionKey key = keys().stream()
+            EncryptionKey key = keys.stream()
                     .filter(candidate -> candidate.id() == keyId)
                     .findFirst()
                     .orElseThrow(() -> new GeneralSecurityException(
@@ -93,7 +99,7 @@ final class CredentialCipher {
         }
         if (stored.length > 1 + NONCE_BYTES && stored[0] == VERSION_WITHOUT_KEY_ID) {
             GeneralSecurityException failure = new GeneralSecurityException("No configured key decrypts it");
-            for (EncryptionKey key : keys()) {
+            for (EncryptionKey key : keys) {
                 try {
                     return open(key, organization, stored, 1);
                 } catch (GeneralSecurityException e) {
@@ -116,15 +122,6 @@ final class CredentialCipher {
     /** The current key's id as stored in each ciphertext, for operators to tell keys apart without seeing them. */
     Optional<String> currentKeyId() {
         return Optional.ofNullable(current).map(key -> "%08x".formatted(key.id()));
-    }
-
-    private List<EncryptionKey> keys() {
-        var keys = new ArrayList<EncryptionKey>(1 + previous.size());
-        if (current != null) {
-            keys.add(current);
-        }
-        keys.addAll(previous);
-        return keys;
     }
 
     private static String open(EncryptionKey key, OrganizationId organization, byte[] stored, int nonceAt)

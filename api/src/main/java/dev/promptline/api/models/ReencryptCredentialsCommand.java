@@ -95,7 +95,8 @@ public class ReencryptCredentialsCommand implements ApplicationRunner {
         if (!stillCached.isEmpty()) {
             throw new IllegalStateException("Re-encrypted, but Redis could not evict the cached copies of "
                     + String.join(", ", stillCached)
-                    + "; keep the previous keys until CACHE_TTL_MODELS (10m by default) has passed");
+                    + "; keep the previous keys until CACHE_TTL_MODELS and CACHE_LOCAL_TTL_MODELS have passed"
+                    + " (10m30s by default)");
         }
     }
 
