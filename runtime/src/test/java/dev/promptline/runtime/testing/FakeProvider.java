@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public final class FakeProvider implements AutoCloseable {
     private final Map<Integer, CompletableFuture<Long>> clientCloses = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Reply defaultReply = Reply.stream("Hello", " from", " the", " fake", " provider");
+    private volatile Consumer<StreamTiming> streamTimings = timing -> {};
     private volatile boolean closed;
 
     private FakeProvider(Dialect dialect) {
@@ -98,6 +100,24 @@ public final class FakeProvider implements AutoCloseable {
         synchronized (requests) {
             return requests.size();
         }
+    }
+
+    /**
+     * When each streamed answer's moments happened on the provider's side, as {@link System#nanoTime()}, so a client
+     * in the same JVM can tell the time its path adds from the time the provider took.
+     *
+     * @param received when the whole request had been read
+     * @param firstToken just before the first token's chunk was written; 0 when the answer had no token
+     * @param ending just before the events after the last token were written
+     */
+    public record StreamTiming(RecordedRequest request, long received, long firstToken, long ending) {}
+
+    /**
+     * Called on the connection's thread for every streamed answer, before its ending is written, so the timing is
+     * there by the time the client sees the end. Not called for an answer cut short (a drop).
+     */
+    public void onStreamTiming(Consumer<StreamTiming> listener) {
+        streamTimings = listener;
     }
 
     /** How many TCP connections clients have opened, to check connection reuse. */
@@ -161,9 +181,10 @@ public final class FakeProvider implements AutoCloseable {
                 if (request == null) {
                     return;
                 }
+                long receivedAt = System.nanoTime();
                 int index = record(request);
                 try {
-                    keepAlive = answer(connection, request, index)
+                    keepAlive = answer(connection, request, index, receivedAt)
                             && !"close".equalsIgnoreCase(request.header("connection"));
                 } catch (IOException clientGone) {
                     long noticedAt = System.nanoTime();
@@ -190,7 +211,8 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /** Answers one request; false when the reply leaves the connection closed. */
-    private boolean answer(HttpConnection connection, RecordedRequest request, int index) throws IOException {
+    private boolean answer(HttpConnection connection, RecordedRequest request, int index, long receivedAt)
+            throws IOException {
         int query = request.path().indexOf('?');
         String path = query < 0 ? request.path() : request.path().substring(0, query);
         if (!request.method().equals("POST") || !path.equals(dialect.path())) {
@@ -198,7 +220,7 @@ public final class FakeProvider implements AutoCloseable {
         }
         Reply next = script.poll();
         return switch (next == null ? defaultReply : next) {
-            case Reply.Stream stream -> sendStream(connection, stream, message(request, index, stream));
+            case Reply.Stream stream -> sendStream(connection, stream, request, index, receivedAt);
             case Reply.Status status -> sendStatus(connection, status);
             case Reply.HangUp _ -> false;
         };
@@ -213,8 +235,11 @@ public final class FakeProvider implements AutoCloseable {
                 stream.inputTokens());
     }
 
-    private boolean sendStream(HttpConnection connection, Reply.Stream stream, Dialect.Message message)
+    private boolean sendStream(
+            HttpConnection connection, Reply.Stream stream, RecordedRequest request, int index, long receivedAt)
             throws IOException {
+        Dialect.Message message = message(request, index, stream);
+        long firstTokenAt = 0;
         connection.pause(stream.firstTokenAfter());
         connection.writeHead(
                 200,
@@ -240,8 +265,12 @@ public final class FakeProvider implements AutoCloseable {
             if (drop) {
                 return false;
             }
+            if (sent == 0) {
+                firstTokenAt = System.nanoTime();
+            }
             connection.writeChunk(dialect.tokenEvent(message, tokens.get(sent).replace(Reply.MODEL, message.model())));
         }
+        streamTimings.accept(new StreamTiming(request, receivedAt, firstTokenAt, System.nanoTime()));
         for (String event : dialect.ending(message, stream)) {
             connection.writeChunk(event);
         }

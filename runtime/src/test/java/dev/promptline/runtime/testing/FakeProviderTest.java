@@ -383,6 +383,30 @@ class FakeProviderTest {
     }
 
     @Test
+    void timesEachStreamBeforeTheClientSeesItsEnd() throws Exception {
+        HttpClient client = http11Client();
+        try (client;
+                FakeProvider fake = FakeProvider.openAi()) {
+            var timings = new CopyOnWriteArrayList<FakeProvider.StreamTiming>();
+            fake.onStreamTiming(timings::add);
+            fake.setDefault(Reply.stream("a", "b").firstTokenAfter(Duration.ofMillis(50)));
+            long sentAt = System.nanoTime();
+            HttpResponse<String> response = client.send(completion(fake, Provider.OPENAI), BodyHandlers.ofString());
+            long endedAt = System.nanoTime();
+
+            assertThat(response.body()).contains("[DONE]");
+            // Recorded before the ending was written, so it is there as soon as the client has the whole answer.
+            assertThat(timings).singleElement().satisfies(timing -> {
+                assertThat(timing.request().body()).contains("\"content\":\"hi\"");
+                assertThat(timing.received()).isBetween(sentAt, timing.firstToken());
+                assertThat(Duration.ofNanos(timing.firstToken() - timing.received()))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(50));
+                assertThat(timing.ending()).isBetween(timing.firstToken(), endedAt);
+            });
+        }
+    }
+
+    @Test
     void closeDropsConnectionsThatWaitForAnAnswer() {
         HttpClient client = http11Client();
         try (client) {

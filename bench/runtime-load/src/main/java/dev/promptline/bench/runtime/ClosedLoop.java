@@ -1,5 +1,6 @@
 package dev.promptline.bench.runtime;
 
+import dev.promptline.runtime.testing.FakeProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +18,18 @@ import org.jspecify.annotations.Nullable;
  * A closed loop: {@code concurrency} virtual threads each stream one completion after another. Only the streams that
  * start inside the measured window, after the warm-up, are recorded; the CPU time of the driver's JVM (and of the
  * sidecar's, when there is one) is sampled at both ends of the window.
+ *
+ * <p>Besides the times the client sees, each stream's time outside the provider is recorded, from the fake provider's
+ * own timing of the same request: from sending the request to the provider having read it, plus from the provider
+ * starting to write the first token (or the ending) to the client having it. That is what a path adds to whatever
+ * the provider takes, without the provider's pacing jitter.
+ *
+ * <p>The streams start spread over {@code stagger}, the length of one answer: with a paced provider, streams started
+ * together stay in step, so their tokens would all arrive in the same instant and queue behind each other, a burst
+ * that real traffic, arriving at random, does not make.
  */
 final class ClosedLoop {
+    private static final AtomicLong RUNS = new AtomicLong();
     private static final long MIN_PAUSE_AFTER_FAILURE_MILLIS = 10;
     // Significant digits: with 3, a 700 ms paced answer lands in a 0.5 ms bucket, as coarse as the difference measured.
     private static final int PRECISION = 4;
@@ -29,6 +41,10 @@ final class ClosedLoop {
      *
      * @param firstToken microseconds to the first token
      * @param total microseconds to the end of the answer (the terminal event through the runtime)
+     * @param firstTokenOutsideProvider microseconds outside the provider until the first token
+     * @param totalOutsideProvider microseconds outside the provider until the end of the answer
+     * @param toProvider the request's part of both: microseconds from sending it to the provider having read it
+     * @param untimed streams recorded without a timing from the provider (a stream the bench did not mark)
      * @param failures streams started in the window that failed or had the wrong output
      * @param warmupFailures the same, in the warm-up
      * @param driverCpuNanos CPU time of this JVM (load, fake provider, and the runtime when in-process)
@@ -42,6 +58,10 @@ final class ClosedLoop {
             Duration window,
             Histogram firstToken,
             Histogram total,
+            Histogram firstTokenOutsideProvider,
+            Histogram totalOutsideProvider,
+            Histogram toProvider,
+            long untimed,
             long failures,
             long warmupFailures,
             @Nullable String firstFailure,
@@ -61,13 +81,16 @@ final class ClosedLoop {
     static Result run(
             String mode,
             StreamTarget target,
+            ProviderTimings providerTimings,
             int concurrency,
+            Duration stagger,
             Duration warmup,
             Duration window,
             long driverPid,
             @Nullable Long sidecarPid)
             throws InterruptedException {
-        long measureFrom = System.nanoTime() + warmup.toNanos();
+        long startedAt = System.nanoTime();
+        long measureFrom = startedAt + warmup.toNanos();
         long measureUntil = measureFrom + window.toNanos();
         List<Worker> workers = new ArrayList<>();
         long[] driverCpu = new long[2];
@@ -75,7 +98,8 @@ final class ClosedLoop {
         List<Map<Long, Long>> everyProcessCpu = new ArrayList<>(List.of(Map.of(), Map.of()));
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < concurrency; i++) {
-                var worker = new Worker(target, measureFrom, measureUntil);
+                long firstStart = startedAt + stagger.toNanos() * i / concurrency;
+                var worker = new Worker(target, providerTimings, firstStart, measureFrom, measureUntil);
                 workers.add(worker);
                 threads.execute(worker);
             }
@@ -92,12 +116,20 @@ final class ClosedLoop {
         }
         var firstToken = new Histogram(PRECISION);
         var total = new Histogram(PRECISION);
+        var firstTokenOutsideProvider = new Histogram(PRECISION);
+        var totalOutsideProvider = new Histogram(PRECISION);
+        var toProvider = new Histogram(PRECISION);
+        long untimed = 0;
         long failures = 0;
         long warmupFailures = 0;
         String firstFailure = null;
         for (Worker worker : workers) {
             firstToken.add(worker.firstToken);
             total.add(worker.total);
+            firstTokenOutsideProvider.add(worker.firstTokenOutsideProvider);
+            totalOutsideProvider.add(worker.totalOutsideProvider);
+            toProvider.add(worker.toProvider);
+            untimed += worker.untimed;
             failures += worker.failures;
             warmupFailures += worker.warmupFailures;
             if (firstFailure == null) {
@@ -112,6 +144,10 @@ final class ClosedLoop {
                 window,
                 firstToken,
                 total,
+                firstTokenOutsideProvider,
+                totalOutsideProvider,
+                toProvider,
+                untimed,
                 failures,
                 warmupFailures,
                 firstFailure,
@@ -134,30 +170,45 @@ final class ClosedLoop {
     /** One client stream after another; its histograms are read once its thread has ended. */
     private static final class Worker implements Runnable {
         private final StreamTarget target;
+        private final ProviderTimings providerTimings;
+        private final long firstStart;
         private final long measureFrom;
         private final long measureUntil;
         final Histogram firstToken = new Histogram(PRECISION);
         final Histogram total = new Histogram(PRECISION);
+        final Histogram firstTokenOutsideProvider = new Histogram(PRECISION);
+        final Histogram totalOutsideProvider = new Histogram(PRECISION);
+        final Histogram toProvider = new Histogram(PRECISION);
+        long untimed;
         long failures;
         long warmupFailures;
 
         @Nullable
         String firstFailure;
 
-        Worker(StreamTarget target, long measureFrom, long measureUntil) {
+        Worker(
+                StreamTarget target,
+                ProviderTimings providerTimings,
+                long firstStart,
+                long measureFrom,
+                long measureUntil) {
             this.target = target;
+            this.providerTimings = providerTimings;
+            this.firstStart = firstStart;
             this.measureFrom = measureFrom;
             this.measureUntil = measureUntil;
         }
 
         @Override
         public void run() {
+            sleepUntil(firstStart);
             for (long start = System.nanoTime(); start < measureUntil; start = System.nanoTime()) {
+                String marker = ProviderTimings.marker(RUNS.incrementAndGet());
                 try {
-                    StreamTarget.Timing timing = target.stream(() -> {});
+                    StreamTarget.Timing timing = target.stream(marker, () -> {});
+                    FakeProvider.StreamTiming provider = providerTimings.take(marker);
                     if (start >= measureFrom) {
-                        firstToken.recordValue(TimeUnit.NANOSECONDS.toMicros(timing.firstTokenNanos()));
-                        total.recordValue(TimeUnit.NANOSECONDS.toMicros(timing.totalNanos()));
+                        record(timing, provider);
                     }
                 } catch (Exception e) {
                     if (start >= measureFrom) {
@@ -172,6 +223,23 @@ final class ClosedLoop {
                     sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MIN_PAUSE_AFTER_FAILURE_MILLIS));
                 }
             }
+        }
+
+        private void record(StreamTarget.Timing timing, FakeProvider.@Nullable StreamTiming provider) {
+            firstToken.recordValue(micros(timing.firstTokenNanos()));
+            total.recordValue(micros(timing.totalNanos()));
+            if (provider == null) {
+                untimed++;
+                return;
+            }
+            long request = provider.received() - timing.start();
+            toProvider.recordValue(micros(request));
+            firstTokenOutsideProvider.recordValue(micros(request + timing.firstToken() - provider.firstToken()));
+            totalOutsideProvider.recordValue(micros(request + timing.end() - provider.ending()));
+        }
+
+        private static long micros(long nanos) {
+            return TimeUnit.NANOSECONDS.toMicros(nanos);
         }
     }
 }

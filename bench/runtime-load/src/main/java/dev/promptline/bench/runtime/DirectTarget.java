@@ -24,23 +24,32 @@ final class DirectTarget implements StreamTarget {
             .version(HttpClient.Version.HTTP_1_1)
             .executor(threads)
             .build();
-    private final HttpRequest request;
+    private final URI uri;
+    private final String requestBody;
+    private final String apiKey;
     private final int expectedTokens;
 
     /**
-     * @param requestBody the JSON body the runtime sent for the same completion
+     * @param requestBody the JSON body the runtime sent for the same completion, its marker {@link
+     *     RuntimeTarget#MARKER} included
      */
     DirectTarget(String baseUrl, String requestBody, String apiKey, int expectedTokens) {
-        this.request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + apiKey)
-                .POST(HttpRequest.BodyPublishers.ofString(requestBody))
-                .build();
+        if (!requestBody.contains(RuntimeTarget.MARKER)) {
+            throw new IllegalArgumentException("The request body has no marker to replace");
+        }
+        this.uri = URI.create(baseUrl + "/chat/completions");
+        this.requestBody = requestBody;
+        this.apiKey = apiKey;
         this.expectedTokens = expectedTokens;
     }
 
     @Override
-    public Timing stream(Runnable firstToken) throws IOException, InterruptedException {
+    public Timing stream(String marker, Runnable firstToken) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.ofString(requestBody.replace(RuntimeTarget.MARKER, marker)))
+                .build();
         long start = System.nanoTime();
         long firstTokenAt = 0;
         int tokens = 0;
@@ -61,7 +70,7 @@ final class DirectTarget implements StreamTarget {
         if (tokens != expectedTokens) {
             throw new IOException("Expected %d tokens, got %d".formatted(expectedTokens, tokens));
         }
-        return new Timing(firstTokenAt - start, end - start);
+        return new Timing(start, firstTokenAt, end);
     }
 
     @Override

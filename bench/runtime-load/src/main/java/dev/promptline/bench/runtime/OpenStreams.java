@@ -78,9 +78,10 @@ final class OpenStreams {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < streams; i++) {
                 TimeUnit.NANOSECONDS.sleep(start + ramp.toNanos() * i / streams - System.nanoTime());
+                String marker = "#open-" + i;
                 threads.execute(() -> {
                     try {
-                        target.stream(firstToken);
+                        target.stream(marker, firstToken);
                         completed.incrementAndGet();
                     } catch (Exception e) {
                         failures.incrementAndGet();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -44,7 +45,9 @@ public final class RuntimeLoad {
                 atOnce.firstTokenAfter(options.pacedFirstToken()).tokenInterval(options.pacedTokenInterval());
         // Every path's code is compiled before any row is measured: on 2 shared cores, C2 keeps compiling the
         // sidecar's code for a minute or more, and a row measured during that pays for it.
-        int busiest = options.concurrency().stream().max(Integer::compare).orElse(1);
+        int busiest = Stream.concat(options.concurrency().stream(), options.pacedConcurrency().stream())
+                .max(Integer::compare)
+                .orElse(1);
         for (Mode mode : options.modes()) {
             System.err.printf("warming up %s, %d streams%n", mode.label, busiest);
             load(mode, busiest, options.initialWarmup(), Duration.ZERO, atOnce, requestBody, options, driverPid);
@@ -145,6 +148,8 @@ public final class RuntimeLoad {
         // A fake provider per run: it records every request it receives, which would otherwise add up.
         try (var fake = FakeProvider.openAi()) {
             fake.setDefault(reply);
+            var providerTimings = new ProviderTimings();
+            fake.onStreamTiming(providerTimings);
             String output = String.join("", reply.tokens());
             try (StreamTarget target = switch (mode) {
                 case DIRECT ->
@@ -159,7 +164,9 @@ public final class RuntimeLoad {
                 return ClosedLoop.run(
                         mode.label,
                         target,
+                        providerTimings,
                         concurrency,
+                        answerLength(reply),
                         warmup,
                         window,
                         driverPid,
@@ -168,13 +175,20 @@ public final class RuntimeLoad {
         }
     }
 
+    /** How long the provider takes over one answer, from the request to its last token. */
+    private static Duration answerLength(Reply.Stream reply) {
+        return reply.firstTokenAfter()
+                .plus(reply.tokenInterval()
+                        .multipliedBy(Math.max(0, reply.tokens().size() - 1)));
+    }
+
     /** The direct path sends exactly what LangChain4j sends for the same execution. */
     private static String requestBodyTheRuntimeSends(Options options, List<String> tokens) throws Exception {
         try (var fake = FakeProvider.openAi();
                 var sidecar = RuntimeTarget.sidecar(
                         options.sidecarPort(), fake.baseUrl(), String.join("", tokens), CALL_DEADLINE)) {
             fake.setDefault(Reply.stream(tokens.toArray(String[]::new)));
-            sidecar.stream(() -> {});
+            sidecar.stream(RuntimeTarget.MARKER, () -> {});
             return fake.requests().getFirst().body();
         }
     }
@@ -183,11 +197,17 @@ public final class RuntimeLoad {
         return IntStream.range(0, count).mapToObj(i -> "word" + i + " ").toList();
     }
 
+    /**
+     * One row per result. "Outside the provider" is each stream's time not spent in the provider (see {@link
+     * ClosedLoop}); "added" is a path's percentile of it minus the direct path's at the same concurrency.
+     */
     private static void printLoad(List<ClosedLoop.Result> results) {
-        System.out.println("| Path | Concurrent streams | Executions/s | First token p50 | First token p99 | Total p50 "
-                + "| Total p99 | Added p50 (first token / total) | Added p99 (first token / total) "
+        System.out.println("| Path | Concurrent streams | Executions/s | First token p50 | Total p50 | Total p99 "
+                + "| Outside the provider p50 (first token / total) | Outside the provider p99 (first token / total) "
+                + "| Of which the request p50 "
+                + "| Added p50 (first token / total) | Added p99 (first token / total) "
                 + "| CPU per execution | Failures | Other processes' CPU |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (ClosedLoop.Result result : results) {
             ClosedLoop.Result direct = results.stream()
                     .filter(other -> other.concurrency() == result.concurrency()
@@ -197,30 +217,34 @@ public final class RuntimeLoad {
             boolean added = direct != null && direct != result;
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% |%n",
+                    "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %.0f%% |%n",
                     result.mode(),
                     result.concurrency(),
                     result.executionsPerSecond(),
                     millis(result.firstToken(), 50),
-                    millis(result.firstToken(), 99),
                     millis(result.total(), 50),
                     millis(result.total(), 99),
-                    added
-                            ? addedMillis(result.firstToken(), direct.firstToken(), 50) + " / "
-                                    + addedMillis(result.total(), direct.total(), 50)
-                            : "",
-                    added
-                            ? addedMillis(result.firstToken(), direct.firstToken(), 99) + " / "
-                                    + addedMillis(result.total(), direct.total(), 99)
-                            : "",
+                    millis(result.firstTokenOutsideProvider(), 50) + " / " + millis(result.totalOutsideProvider(), 50),
+                    millis(result.firstTokenOutsideProvider(), 99) + " / " + millis(result.totalOutsideProvider(), 99),
+                    millis(result.toProvider(), 50),
+                    added ? added(result, direct, 50) : "",
+                    added ? added(result, direct, 99) : "",
                     cpuPerExecution(result),
                     result.failures(),
                     100.0 * result.otherCpuNanos() / result.window().toNanos());
             if (result.firstFailure() != null) {
                 System.err.println("First failure of " + result.mode() + ": " + result.firstFailure());
             }
+            if (result.untimed() > 0) {
+                System.err.printf("%s: %d streams had no timing from the provider%n", result.mode(), result.untimed());
+            }
         }
         System.out.println();
+    }
+
+    private static String added(ClosedLoop.Result result, ClosedLoop.Result direct, double percentile) {
+        return addedMillis(result.firstTokenOutsideProvider(), direct.firstTokenOutsideProvider(), percentile) + " / "
+                + addedMillis(result.totalOutsideProvider(), direct.totalOutsideProvider(), percentile);
     }
 
     private static void printOpenStreams(OpenStreams.Result result, Options options) {

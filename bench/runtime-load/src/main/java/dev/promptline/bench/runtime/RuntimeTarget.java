@@ -33,12 +33,11 @@ import org.jspecify.annotations.Nullable;
 final class RuntimeTarget implements StreamTarget {
     static final String API_KEY = "bench";
     static final String MODEL_NAME = "bench-model";
+    /** Where the prompt carries each stream's marker; the direct path replaces it in the captured request body. */
+    static final String MARKER = "#marker";
 
     private static final int MAX_MESSAGE_BYTES = RuntimeServer.MAX_MESSAGE_BYTES;
-    private static final ChatMessage PROMPT = ChatMessage.newBuilder()
-            .setRole(Role.ROLE_USER)
-            .setContent("Answer in twenty words.")
-            .build();
+    private static final String PROMPT = "Answer in twenty words. ";
 
     private final ManagedChannel channel;
     private final @Nullable RuntimeServer inProcessServer;
@@ -94,11 +93,11 @@ final class RuntimeTarget implements StreamTarget {
     }
 
     @Override
-    public Timing stream(Runnable firstToken) {
+    public Timing stream(String marker, Runnable firstToken) {
         var request = ExecuteRequest.newBuilder()
                 .setExecutionId(UUID.randomUUID().toString())
                 .setModel(model)
-                .addMessages(PROMPT)
+                .addMessages(ChatMessage.newBuilder().setRole(Role.ROLE_USER).setContent(PROMPT + marker))
                 .build();
         long start = System.nanoTime();
         long firstTokenAt = 0;
@@ -134,7 +133,7 @@ final class RuntimeTarget implements StreamTarget {
         if (terminalAt == 0 || firstTokenAt == 0) {
             throw new IllegalStateException("The stream ended without a token or a terminal event");
         }
-        return new Timing(firstTokenAt - start, terminalAt - start);
+        return new Timing(start, firstTokenAt, terminalAt);
     }
 
     @Override

@@ -6,14 +6,23 @@ interface StreamTarget extends AutoCloseable {
     /**
      * Streams one completion to its end and checks its output.
      *
+     * @param marker a word put into the prompt, by which the fake provider's timing of this request is found
      * @param firstToken runs when the first token arrives
      * @throws Exception when the stream failed or its output is wrong
      */
-    Timing stream(Runnable firstToken) throws Exception;
+    Timing stream(String marker, Runnable firstToken) throws Exception;
 
     @Override
     void close() throws InterruptedException;
 
-    /** Nanoseconds from sending the request to the first token, and to the end of the answer. */
-    record Timing(long firstTokenNanos, long totalNanos) {}
+    /** {@link System#nanoTime()} when the request was sent, when the first token arrived and when the answer ended. */
+    record Timing(long start, long firstToken, long end) {
+        long firstTokenNanos() {
+            return firstToken - start;
+        }
+
+        long totalNanos() {
+            return end - start;
+        }
+    }
 }
