@@ -15,10 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** Builds the runtime's gRPC service from its settings; both the sidecar and the in-process mode start here. */
 public final class AgentRuntime {
-    /**
-     * One JDK HTTP client for every provider call: connections are pooled per host, and every exchange runs on a
-     * virtual thread, so a thousand open streams cost a thousand cheap threads, not a pool to size.
-     */
     private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("promptline-runtime-timers").factory());
 
@@ -26,9 +22,14 @@ public final class AgentRuntime {
 
     /** The contract's implementation, with a model client for every provider. */
     public static BindableService grpcService(RuntimeSettings settings) {
+        // One JDK HTTP client for every provider call: connections are pooled per host. Its tasks run on the thread
+        // that hands them over, mostly its selector thread: a streamed chunk is then decoded and written to the
+        // caller's gRPC stream where it arrived, instead of on a new thread per chunk, which on idle cores costs a
+        // wake-up of a parked thread per token (bench/runtime-load). Nothing there may block: ProviderHttpClient
+        // reads what blocks (error bodies) on threads of its own.
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(Runnable::run)
                 // A redirect would lead the call to an address the guard never saw.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -209,10 +209,10 @@ final class ProviderHttpClient implements HttpClient {
                 attempt.inFlight.remove(abort);
                 return;
             }
-            // Async on the client's virtual-thread executor: an error body, or a stream for another parser, is read
-            // blocking, which must not hold the thread that completed the exchange (the JDK completes sendAsync
-            // futures on the common pool, where at most ~256 such reads would run at once: bench/runtime-load).
-            http.executor().orElseThrow().execute(() -> {
+            // On a virtual thread of its own: an error body, or a stream for another parser, is read blocking, which
+            // must not hold the thread that completed the exchange (the HTTP client's selector thread, which delivers
+            // the very bytes being read; or the common pool, where at most ~256 such reads run at once).
+            Thread.startVirtualThread(() -> {
                 try (registration) {
                     if (failure != null) {
                         listener.onError(cancellation.isCancelled() ? cancellation.toException() : failure);
