@@ -81,15 +81,20 @@ public final class Api implements AutoCloseable {
         return field(send("POST", "/api/v1/prompts", body, 201), "id");
     }
 
-    /** The execute request of every execution the benchmark runs; {@code Accept: text/event-stream} streams it. */
-    public HttpRequest executeRequest(String promptId, boolean streamed) {
+    /**
+     * The execute request of every execution the benchmark runs; {@code Accept: text/event-stream} streams it.
+     *
+     * @param marker a word appended to the question, by which the fake provider's timing of this request is found
+     */
+    public HttpRequest executeRequest(String promptId, boolean streamed, String marker) {
         var request = HttpRequest.newBuilder(base.resolve("/api/v1/prompts/" + promptId + "/execute"))
                 // Until the answer's headers, which a plain execution sends at its end: a stuck run ends by itself.
                 .timeout(EXECUTE_TIMEOUT)
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"variables\":{\"product\":\"Promptline\",\"question\":\"What is a prompt version?\"}}"));
+                        "{\"variables\":{\"product\":\"Promptline\",\"question\":\"What is a prompt version? %s\"}}"
+                                .formatted(marker)));
         return (streamed ? request.header("Accept", "text/event-stream") : request.header("Accept", "application/json"))
                 .build();
     }

@@ -155,7 +155,7 @@ public final class ExecuteLoad {
                 modelId = api.createModel("bench-" + System.currentTimeMillis(), fake.baseUrl());
                 promptId = api.createPrompt("bench-execute-" + System.currentTimeMillis(), modelId);
                 try (var target = new ServiceTarget(api, promptId, false, output)) {
-                    target.stream(() -> {});
+                    target.stream(RuntimeTarget.MARKER, () -> {});
                 }
                 requestBody = fake.requests().getFirst().body();
             }
@@ -226,7 +226,10 @@ public final class ExecuteLoad {
             vacuum();
             // A fake provider per run: it records every request it receives, which would otherwise add up.
             try (var fake = FakeProvider.openAi()) {
-                fake.setDefault(reply(pace));
+                Reply.Stream reply = reply(pace);
+                fake.setDefault(reply);
+                var providerTimings = new ProviderTimings();
+                fake.onStreamTiming(providerTimings);
                 if (mode != Mode.DIRECT) {
                     api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
                 }
@@ -240,7 +243,15 @@ public final class ExecuteLoad {
                 try {
                     var infrastructure = new InfrastructureCpu(database.name(), warmup, window);
                     ClosedLoop.Result result = ClosedLoop.run(
-                            mode.label, target, concurrency, warmup, window, driverPid, options.servicePid());
+                            mode.label,
+                            target,
+                            providerTimings,
+                            concurrency,
+                            ClosedLoop.answerLength(reply),
+                            warmup,
+                            window,
+                            driverPid,
+                            options.servicePid());
                     infrastructure.join();
                     ServiceMetrics.Scrape after = metrics.scrape();
                     double acquires = after.sum("hikaricp_connections_acquire_seconds_count")

@@ -28,22 +28,25 @@ final class ServiceTarget implements StreamTarget {
             .version(HttpClient.Version.HTTP_1_1)
             .executor(threads)
             .build();
-    private final HttpRequest request;
+    private final Api api;
+    private final String promptId;
     private final boolean streamed;
     private final String expectedOutput;
 
     ServiceTarget(Api api, String promptId, boolean streamed, String expectedOutput) {
-        this.request = api.executeRequest(promptId, streamed);
+        this.api = api;
+        this.promptId = promptId;
         this.streamed = streamed;
         this.expectedOutput = expectedOutput;
     }
 
     @Override
-    public Timing stream(Runnable firstToken) throws IOException, InterruptedException {
-        return streamed ? streamed(firstToken) : plain(firstToken);
+    public Timing stream(String marker, Runnable firstToken) throws IOException, InterruptedException {
+        HttpRequest request = api.executeRequest(promptId, streamed, marker);
+        return streamed ? streamed(request, firstToken) : plain(request, firstToken);
     }
 
-    private Timing plain(Runnable firstToken) throws IOException, InterruptedException {
+    private Timing plain(HttpRequest request, Runnable firstToken) throws IOException, InterruptedException {
         long start = System.nanoTime();
         HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
         long end = System.nanoTime();
@@ -53,10 +56,10 @@ final class ServiceTarget implements StreamTarget {
         }
         checkRecord(response.body());
         firstToken.run();
-        return new Timing(end - start, end - start);
+        return new Timing(start, end, end);
     }
 
-    private Timing streamed(Runnable firstToken) throws IOException, InterruptedException {
+    private Timing streamed(HttpRequest request, Runnable firstToken) throws IOException, InterruptedException {
         long start = System.nanoTime();
         long firstTokenAt = 0;
         long completedAt = 0;
@@ -92,7 +95,7 @@ final class ServiceTarget implements StreamTarget {
         if (firstTokenAt == 0 || completedAt == 0) {
             throw new IOException("The stream ended without a token or without completed");
         }
-        return new Timing(firstTokenAt - start, completedAt - start);
+        return new Timing(start, firstTokenAt, completedAt);
     }
 
     private void checkRecord(String json) throws IOException {

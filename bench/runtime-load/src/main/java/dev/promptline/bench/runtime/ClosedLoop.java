@@ -1,6 +1,7 @@
 package dev.promptline.bench.runtime;
 
 import dev.promptline.runtime.testing.FakeProvider;
+import dev.promptline.runtime.testing.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,13 @@ final class ClosedLoop {
     private static final int PRECISION = 4;
 
     private ClosedLoop() {}
+
+    /** How long the provider takes over one answer, from the request to its last token: the streams' stagger. */
+    static Duration answerLength(Reply.Stream reply) {
+        return reply.firstTokenAfter()
+                .plus(reply.tokenInterval()
+                        .multipliedBy(Math.max(0, reply.tokens().size() - 1)));
+    }
 
     /**
      * What one mode did at one concurrency, in the measured window.

@@ -166,20 +166,13 @@ public final class RuntimeLoad {
                         target,
                         providerTimings,
                         concurrency,
-                        answerLength(reply),
+                        ClosedLoop.answerLength(reply),
                         warmup,
                         window,
                         driverPid,
                         mode == Mode.SIDECAR ? options.sidecarPid() : null);
             }
         }
-    }
-
-    /** How long the provider takes over one answer, from the request to its last token. */
-    private static Duration answerLength(Reply.Stream reply) {
-        return reply.firstTokenAfter()
-                .plus(reply.tokenInterval()
-                        .multipliedBy(Math.max(0, reply.tokens().size() - 1)));
     }
 
     /** The direct path sends exactly what LangChain4j sends for the same execution. */
