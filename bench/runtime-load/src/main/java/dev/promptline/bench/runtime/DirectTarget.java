@@ -1,28 +1,22 @@
 package dev.promptline.bench.runtime;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 
 /**
  * The yardstick: the request LangChain4j sends, straight to the fake provider on a JDK HTTP client set up as the
- * runtime's (HTTP/1.1, virtual threads), reading the event stream line by line to its end.
+ * runtime's (HTTP/1.1, tasks inline), stamping each line of the event stream as the client reads it.
  */
 final class DirectTarget implements StreamTarget {
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .executor(threads)
+            .executor(Runnable::run)
             .build();
     private final URI uri;
     private final String requestBody;
@@ -44,38 +38,72 @@ final class DirectTarget implements StreamTarget {
     }
 
     @Override
-    public Timing stream(String marker, Runnable firstToken) throws IOException, InterruptedException {
+    public Timing stream(String marker, Runnable firstToken) throws InterruptedException, ExecutionException {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofString(requestBody.replace(RuntimeTarget.MARKER, marker)))
                 .build();
-        long start = System.nanoTime();
-        long firstTokenAt = 0;
-        int tokens = 0;
-        HttpResponse<InputStream> response = http.send(request, BodyHandlers.ofInputStream());
-        try (var lines = new BufferedReader(new InputStreamReader(response.body(), UTF_8))) {
-            if (response.statusCode() != 200) {
-                throw new IOException("The fake provider answered " + response.statusCode());
-            }
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                // Only token events carry a "content" field; the ending and usage events do not.
-                if (line.startsWith("data: ") && line.contains("\"content\"") && tokens++ == 0) {
-                    firstTokenAt = System.nanoTime();
-                    firstToken.run();
-                }
+        var lines = new TimedLines(firstToken);
+        http.sendAsync(request, responseInfo -> {
+                    if (responseInfo.statusCode() != 200) {
+                        lines.timing.completeExceptionally(
+                                new IOException("The fake provider answered " + responseInfo.statusCode()));
+                    }
+                    return BodySubscribers.fromLineSubscriber(lines);
+                })
+                .whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        lines.timing.completeExceptionally(failure);
+                    }
+                });
+        return lines.timing.get();
+    }
+
+    /** Stamps the first token and the stream's end as the client reads them, and counts the tokens. */
+    private final class TimedLines implements Flow.Subscriber<String> {
+        private final CompletableFuture<Timing> timing = new CompletableFuture<>();
+        private final Runnable firstToken;
+        private final long start = System.nanoTime();
+        private long firstTokenAt;
+        private int tokens;
+
+        TimedLines(Runnable firstToken) {
+            this.firstToken = firstToken;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            // Only token events carry a "content" field; the ending and usage events do not.
+            if (line.startsWith("data: ") && line.contains("\"content\"") && tokens++ == 0) {
+                firstTokenAt = System.nanoTime();
+                firstToken.run();
             }
         }
-        long end = System.nanoTime();
-        if (tokens != expectedTokens) {
-            throw new IOException("Expected %d tokens, got %d".formatted(expectedTokens, tokens));
+
+        @Override
+        public void onError(Throwable failure) {
+            timing.completeExceptionally(failure);
         }
-        return new Timing(start, firstTokenAt, end);
+
+        @Override
+        public void onComplete() {
+            long end = System.nanoTime();
+            if (tokens != expectedTokens) {
+                timing.completeExceptionally(
+                        new IOException("Expected %d tokens, got %d".formatted(expectedTokens, tokens)));
+            }
+            timing.complete(new Timing(start, firstTokenAt, end));
+        }
     }
 
     @Override
     public void close() {
         http.close();
-        threads.close();
     }
 }

@@ -15,11 +15,13 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ final class RuntimeTarget implements StreamTarget {
     private final ManagedChannel channel;
     private final @Nullable RuntimeServer inProcessServer;
     private final @Nullable ExecutorService channelThreads;
-    private final AgentRuntimeServiceGrpc.AgentRuntimeServiceBlockingStub stub;
+    private final AgentRuntimeServiceGrpc.AgentRuntimeServiceStub stub;
     private final ModelSpec model;
     private final String expectedOutput;
     private final Duration deadline;
@@ -57,7 +59,7 @@ final class RuntimeTarget implements StreamTarget {
         this.channel = channel;
         this.inProcessServer = inProcessServer;
         this.channelThreads = channelThreads;
-        this.stub = AgentRuntimeServiceGrpc.newBlockingStub(channel);
+        this.stub = AgentRuntimeServiceGrpc.newStub(channel).withExecutor(Runnable::run);
         this.model = ModelSpec.newBuilder()
                 .setProvider(Provider.PROVIDER_OPENAI)
                 .setModelName(MODEL_NAME)
@@ -93,19 +95,34 @@ final class RuntimeTarget implements StreamTarget {
     }
 
     @Override
-    public Timing stream(String marker, Runnable firstToken) {
+    public Timing stream(String marker, Runnable firstToken) throws InterruptedException, ExecutionException {
         var request = ExecuteRequest.newBuilder()
                 .setExecutionId(UUID.randomUUID().toString())
                 .setModel(model)
                 .addMessages(ChatMessage.newBuilder().setRole(Role.ROLE_USER).setContent(PROMPT + marker))
                 .build();
-        long start = System.nanoTime();
-        long firstTokenAt = 0;
-        long terminalAt = 0;
-        Iterator<ExecuteResponse> events = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(request);
-        while (events.hasNext()) {
-            ExecuteResponse event = events.next();
+        var events = new TimedEvents(firstToken);
+        // Read as the api reads (RuntimeCall): asynchronously, on the transport's thread, so each event is stamped
+        // when it arrives. A blocking stub would ask for one message at a time from this thread and time its own
+        // hand-offs to the event loop and back, not the runtime.
+        stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(request, events);
+        return events.timing.get();
+    }
+
+    /** Stamps the first token and the completed event as they arrive, and checks the output. */
+    private final class TimedEvents implements StreamObserver<ExecuteResponse> {
+        private final CompletableFuture<Timing> timing = new CompletableFuture<>();
+        private final Runnable firstToken;
+        private final long start = System.nanoTime();
+        private long firstTokenAt;
+        private long terminalAt;
+
+        TimedEvents(Runnable firstToken) {
+            this.firstToken = firstToken;
+        }
+
+        @Override
+        public void onNext(ExecuteResponse event) {
             switch (event.getEventCase()) {
                 case TOKEN_DELTA -> {
                     if (firstTokenAt == 0) {
@@ -116,24 +133,34 @@ final class RuntimeTarget implements StreamTarget {
                 case COMPLETED -> {
                     terminalAt = System.nanoTime();
                     if (!event.getCompleted().getOutput().equals(expectedOutput)) {
-                        throw new IllegalStateException(
-                                "Unexpected output: " + event.getCompleted().getOutput());
+                        timing.completeExceptionally(new IllegalStateException(
+                                "Unexpected output: " + event.getCompleted().getOutput()));
                     }
                 }
                 case FAILED ->
-                    throw new IllegalStateException("Execution failed: %s %s"
+                    timing.completeExceptionally(new IllegalStateException("Execution failed: %s %s"
                             .formatted(
                                     event.getFailed().getCode(),
-                                    event.getFailed().getMessage()));
+                                    event.getFailed().getMessage())));
                 default -> {
                     // started, node and usage events: not timed
                 }
             }
         }
-        if (terminalAt == 0 || firstTokenAt == 0) {
-            throw new IllegalStateException("The stream ended without a token or a terminal event");
+
+        @Override
+        public void onError(Throwable t) {
+            timing.completeExceptionally(t);
         }
-        return new Timing(start, firstTokenAt, terminalAt);
+
+        @Override
+        public void onCompleted() {
+            if (terminalAt == 0 || firstTokenAt == 0) {
+                timing.completeExceptionally(
+                        new IllegalStateException("The stream ended without a token or a terminal event"));
+            }
+            timing.complete(new Timing(start, firstTokenAt, terminalAt));
+        }
     }
 
     @Override
