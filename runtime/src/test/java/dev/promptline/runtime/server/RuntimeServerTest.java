@@ -77,6 +77,23 @@ class RuntimeServerTest {
     }
 
     @Test
+    void executionsBlockedOnTheirModelDoNotHoldUpTheConnection() {
+        // Every call of the one connection arrives on the same event loop; a handler left there would block the rest.
+        List<Execution> blocked = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            blocked.add(new Execution(channel, request()));
+        }
+        blocked.forEach(Execution::awaitStarted);
+        assertThat(check(SERVICE)).isEqualTo(ServingStatus.SERVING);
+
+        model.open();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> blocked.stream()
+                        .allMatch(execution -> execution.events.stream().anyMatch(ExecuteResponse::hasCompleted)));
+    }
+
+    @Test
     void stoppingRefusesNewCallsWhileARunningExecutionFinishes() {
         var running = new Execution(channel, request());
         running.awaitStarted();
