@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodySubscribers;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 
@@ -44,32 +43,28 @@ final class DirectTarget implements StreamTarget {
                 .header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofString(requestBody.replace(RuntimeTarget.MARKER, marker)))
                 .build();
-        var lines = new TimedLines(firstToken);
+        var stream = new TimedStream(firstToken);
         http.sendAsync(request, responseInfo -> {
                     if (responseInfo.statusCode() != 200) {
-                        lines.timing.completeExceptionally(
-                                new IOException("The fake provider answered " + responseInfo.statusCode()));
+                        stream.failed(new IOException("The fake provider answered " + responseInfo.statusCode()));
                     }
-                    return BodySubscribers.fromLineSubscriber(lines);
+                    return BodySubscribers.fromLineSubscriber(new TokenLines(stream));
                 })
                 .whenComplete((response, failure) -> {
                     if (failure != null) {
-                        lines.timing.completeExceptionally(failure);
+                        stream.failed(failure);
                     }
                 });
-        return lines.timing.get();
+        return stream.await();
     }
 
-    /** Stamps the first token and the stream's end as the client reads them, and counts the tokens. */
-    private final class TimedLines implements Flow.Subscriber<String> {
-        private final CompletableFuture<Timing> timing = new CompletableFuture<>();
-        private final Runnable firstToken;
-        private final long start = System.nanoTime();
-        private long firstTokenAt;
+    /** Reads the event stream line by line as the client receives it, and counts its tokens. */
+    private final class TokenLines implements Flow.Subscriber<String> {
+        private final TimedStream stream;
         private int tokens;
 
-        TimedLines(Runnable firstToken) {
-            this.firstToken = firstToken;
+        TokenLines(TimedStream stream) {
+            this.stream = stream;
         }
 
         @Override
@@ -80,25 +75,24 @@ final class DirectTarget implements StreamTarget {
         @Override
         public void onNext(String line) {
             // Only token events carry a "content" field; the ending and usage events do not.
-            if (line.startsWith("data: ") && line.contains("\"content\"") && tokens++ == 0) {
-                firstTokenAt = System.nanoTime();
-                firstToken.run();
+            if (line.startsWith("data: ") && line.contains("\"content\"")) {
+                tokens++;
+                stream.token();
             }
         }
 
         @Override
         public void onError(Throwable failure) {
-            timing.completeExceptionally(failure);
+            stream.failed(failure);
         }
 
         @Override
         public void onComplete() {
             long end = System.nanoTime();
             if (tokens != expectedTokens) {
-                timing.completeExceptionally(
-                        new IOException("Expected %d tokens, got %d".formatted(expectedTokens, tokens)));
+                stream.failed(new IOException("Expected %d tokens, got %d".formatted(expectedTokens, tokens)));
             }
-            timing.complete(new Timing(start, firstTokenAt, end));
+            stream.ended(end);
         }
     }
 

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,44 +100,36 @@ final class RuntimeTarget implements StreamTarget {
                 .setModel(model)
                 .addMessages(ChatMessage.newBuilder().setRole(Role.ROLE_USER).setContent(PROMPT + marker))
                 .build();
-        var events = new TimedEvents(firstToken);
+        var stream = new TimedStream(firstToken);
         // Read as the api reads (RuntimeCall): asynchronously, on the transport's thread, so each event is stamped
         // when it arrives. A blocking stub would ask for one message at a time from this thread and time its own
         // hand-offs to the event loop and back, not the runtime.
-        stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(request, events);
-        return events.timing.get();
+        stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(request, new CheckedEvents(stream));
+        return stream.await();
     }
 
     /** Stamps the first token and the completed event as they arrive, and checks the output. */
-    private final class TimedEvents implements StreamObserver<ExecuteResponse> {
-        private final CompletableFuture<Timing> timing = new CompletableFuture<>();
-        private final Runnable firstToken;
-        private final long start = System.nanoTime();
-        private long firstTokenAt;
-        private long terminalAt;
+    private final class CheckedEvents implements StreamObserver<ExecuteResponse> {
+        private final TimedStream stream;
 
-        TimedEvents(Runnable firstToken) {
-            this.firstToken = firstToken;
+        CheckedEvents(TimedStream stream) {
+            this.stream = stream;
         }
 
         @Override
         public void onNext(ExecuteResponse event) {
             switch (event.getEventCase()) {
-                case TOKEN_DELTA -> {
-                    if (firstTokenAt == 0) {
-                        firstTokenAt = System.nanoTime();
-                        firstToken.run();
-                    }
-                }
+                case TOKEN_DELTA -> stream.token();
                 case COMPLETED -> {
-                    terminalAt = System.nanoTime();
+                    long end = System.nanoTime();
                     if (!event.getCompleted().getOutput().equals(expectedOutput)) {
-                        timing.completeExceptionally(new IllegalStateException(
+                        stream.failed(new IllegalStateException(
                                 "Unexpected output: " + event.getCompleted().getOutput()));
                     }
+                    stream.ended(end);
                 }
                 case FAILED ->
-                    timing.completeExceptionally(new IllegalStateException("Execution failed: %s %s"
+                    stream.failed(new IllegalStateException("Execution failed: %s %s"
                             .formatted(
                                     event.getFailed().getCode(),
                                     event.getFailed().getMessage())));
@@ -149,17 +140,14 @@ final class RuntimeTarget implements StreamTarget {
         }
 
         @Override
-        public void onError(Throwable t) {
-            timing.completeExceptionally(t);
+        public void onError(Throwable failure) {
+            stream.failed(failure);
         }
 
         @Override
         public void onCompleted() {
-            if (terminalAt == 0 || firstTokenAt == 0) {
-                timing.completeExceptionally(
-                        new IllegalStateException("The stream ended without a token or a terminal event"));
-            }
-            timing.complete(new Timing(start, firstTokenAt, terminalAt));
+            // Does nothing when the completed or failed event has ended the stream already.
+            stream.failed(new IllegalStateException("The stream ended without a terminal event"));
         }
     }
 
