@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
 final class ProcessStats {
     // USER_HZ: 100 on every Linux x86-64 kernel; /proc/<pid>/stat counts CPU time in these ticks.
     private static final long NANOS_PER_TICK = TimeUnit.SECONDS.toNanos(1) / 100;
-    // JDK 25's G1: "garbage-first heap   total reserved 262144K, committed 93184K, used 57788K [...]".
-    private static final Pattern HEAP_USED = Pattern.compile("committed (\\d+)K, used (\\d+)K");
+    // GC.heap_info, JDK 25. G1: "garbage-first heap   total reserved 262144K, committed 93184K, used 57788K [...]";
+    // ZGC: "ZHeap            used 14M, capacity 256M, max capacity 256M".
+    private static final Pattern HEAP_COMMITTED = Pattern.compile("(?:committed|, capacity) (\\d+)([KMG])");
+    // GC.class_histogram's last line: "Total         <instances>       <bytes>".
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
     private ProcessStats() {}
 
@@ -73,15 +76,31 @@ final class ProcessStats {
         return statusField(pid, "Threads");
     }
 
-    /** The heap after a full collection (jcmd GC.run, then GC.heap_info). */
+    /**
+     * The live heap (jcmd GC.class_histogram, which collects first and counts what survives, whatever the collector;
+     * GC.heap_info's "used" is in whole mebibytes under ZGC) and the committed heap (GC.heap_info).
+     */
     static Heap liveHeap(long pid) {
-        jcmd(pid, "GC.run");
+        String histogram = jcmd(pid, "GC.class_histogram");
+        Matcher live = HISTOGRAM_TOTAL.matcher(histogram);
+        if (!live.find()) {
+            throw new IllegalStateException("No Total line in jcmd GC.class_histogram's output");
+        }
         String info = jcmd(pid, "GC.heap_info");
-        Matcher heap = HEAP_USED.matcher(info);
-        if (!heap.find()) {
+        Matcher committed = HEAP_COMMITTED.matcher(info);
+        if (!committed.find()) {
             throw new IllegalStateException("Unexpected GC.heap_info output:\n" + info);
         }
-        return new Heap(Long.parseLong(heap.group(2)), Long.parseLong(heap.group(1)));
+        return new Heap(Long.parseLong(live.group(1)) / 1024, kibibytes(committed.group(1), committed.group(2)));
+    }
+
+    private static long kibibytes(String amount, String unit) {
+        long value = Long.parseLong(amount);
+        return switch (unit) {
+            case "K" -> value;
+            case "M" -> value * 1024;
+            default -> value * 1024 * 1024;
+        };
     }
 
     /** Kibibytes of heap in use and committed. */
