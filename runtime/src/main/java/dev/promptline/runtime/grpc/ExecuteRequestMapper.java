@@ -19,6 +19,10 @@ final class ExecuteRequestMapper {
     private ExecuteRequestMapper() {}
 
     static ModelCall toModelCall(ExecuteRequest request, int defaultMaxAttempts, @Nullable Deadline deadline) {
+        if (deadline == null) {
+            // Without one, a provider that never answers holds the execution, its thread and its connection forever.
+            throw new IllegalArgumentException("the call needs a deadline: it bounds the whole execution");
+        }
         if (request.getExecutionId().isBlank()) {
             throw new IllegalArgumentException("execution_id is required");
         }
@@ -69,7 +73,7 @@ final class ExecuteRequestMapper {
                 sampling(model.getParameters()),
                 maxAttempts,
                 firstTokenTimeout,
-                deadline == null ? null : System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
+                System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
     }
 
     private static ModelCall.Sampling sampling(SamplingParameters parameters) {

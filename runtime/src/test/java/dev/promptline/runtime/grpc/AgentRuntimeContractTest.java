@@ -103,6 +103,36 @@ class AgentRuntimeContractTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void aRequestWithoutAProviderIsAnInvalidArgumentStatus(Transport transport) throws IOException {
+        var runtime = connect(transport);
+        var noProvider = echo(UUID.randomUUID().toString(), "hi").toBuilder()
+                .setModel(ModelSpec.newBuilder().setModelName("gpt-4o-mini"))
+                .build();
+
+        assertThatThrownBy(() -> runtime.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .execute(noProvider)
+                        .forEachRemaining(event -> {}))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("model.provider");
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aCallWithoutADeadlineIsRefusedBeforeItStarts(Transport transport) throws IOException {
+        var runtime = connect(transport);
+
+        assertThatThrownBy(() -> runtime.execute(echo(UUID.randomUUID().toString(), "hi"))
+                        .forEachRemaining(event -> {}))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("deadline");
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void aProviderThisRuntimeCannotCallFailsTheExecutionWithoutRetry(Transport transport) throws IOException {
         var runtime = connect(transport);
         var request = echo(UUID.randomUUID().toString(), "hi").toBuilder()

@@ -16,58 +16,47 @@ import dev.promptline.runtime.v1.ModelSpec;
 import dev.promptline.runtime.v1.Provider;
 import dev.promptline.runtime.v1.Role;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A caller that cancels, or whose deadline passes, stops the model call; a running execution id is not run twice. */
 class CancellationTest {
     private final EndlessModel model = new EndlessModel();
-    private Server server;
+    private TestRuntime runtime;
     private ManagedChannel channel;
 
-    @BeforeEach
-    void start() throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .addService(new AgentRuntimeGrpcService(Map.of(ModelCall.Provider.ECHO, model)))
-                .build()
-                .start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
-                .usePlaintext()
-                .build();
+    private void start(TestRuntime.Transport transport) {
+        runtime = TestRuntime.start(transport, new AgentRuntimeGrpcService(Map.of(ModelCall.Provider.ECHO, model)));
+        channel = runtime.channel();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         model.release();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        runtime.close();
     }
 
-    @Test
-    void cancellingTheCallStopsTheModel() {
+    @ParameterizedTest
+    @EnumSource(TestRuntime.Transport.class)
+    void cancellingTheCallStopsTheModel(TestRuntime.Transport transport) {
+        start(transport);
         var firstToken = new CountDownLatch(1);
         var call = new AtomicReference<ClientCallStreamObserver<ExecuteRequest>>();
         AgentRuntimeServiceGrpc.newStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .execute(request("cancel-me"), new ClientResponseObserver<ExecuteRequest, ExecuteResponse>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<ExecuteRequest> requestStream) {
@@ -94,8 +83,10 @@ class CancellationTest {
         await().atMost(Duration.ofSeconds(2)).untilTrue(model.cancelled);
     }
 
-    @Test
-    void aPassedDeadlineStopsTheModel() {
+    @ParameterizedTest
+    @EnumSource(TestRuntime.Transport.class)
+    void aPassedDeadlineStopsTheModel(TestRuntime.Transport transport) {
+        start(transport);
         var events = AgentRuntimeServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
                 .execute(request(UUID.randomUUID().toString()));
@@ -108,8 +99,10 @@ class CancellationTest {
         await().atMost(Duration.ofSeconds(2)).untilTrue(model.cancelled);
     }
 
-    @Test
-    void aRunningExecutionIdIsRefused() {
+    @ParameterizedTest
+    @EnumSource(TestRuntime.Transport.class)
+    void aRunningExecutionIdIsRefused(TestRuntime.Transport transport) {
+        start(transport);
         String id = UUID.randomUUID().toString();
         var first = AgentRuntimeServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)

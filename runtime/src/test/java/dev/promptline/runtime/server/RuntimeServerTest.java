@@ -165,7 +165,9 @@ class RuntimeServerTest {
         final AtomicReference<@Nullable Throwable> error = new AtomicReference<>();
 
         Execution(ManagedChannel channel, ExecuteRequest request) {
-            AgentRuntimeServiceGrpc.newStub(channel).execute(request, this);
+            AgentRuntimeServiceGrpc.newStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .execute(request, this);
         }
 
         void awaitStarted() {
