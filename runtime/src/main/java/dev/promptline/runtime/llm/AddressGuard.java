@@ -37,6 +37,13 @@ public final class AddressGuard {
             throw new ModelCallException(
                     ModelCallException.Kind.INVALID_REQUEST, "The base URL must be an http or https URL", false);
         }
+        if (url.getRawUserInfo() != null) {
+            // As the registry refuses them: a password in a URL ends up in logs and error messages.
+            throw new ModelCallException(
+                    ModelCallException.Kind.INVALID_REQUEST,
+                    "The base URL must not carry credentials; send them in the model's credential",
+                    false);
+        }
         String host = url.getHost().toLowerCase(Locale.ROOT).replaceAll("^\\[|]$", "");
         if (allowedHosts.contains(host)) {
             return;

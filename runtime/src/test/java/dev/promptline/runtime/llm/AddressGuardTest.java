@@ -71,4 +71,13 @@ class AddressGuardTest {
                         ModelCallException.class,
                         e -> assertThat(e.kind()).isEqualTo(ModelCallException.Kind.INVALID_REQUEST));
     }
+
+    @Test
+    void aBaseUrlCarryingCredentialsIsRefusedWithoutSayingThem() {
+        assertThatThrownBy(() -> guard.check(URI.create("https://user:hunter2@8.8.8.8/v1")))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.INVALID_REQUEST);
+                    assertThat(e.getMessage()).doesNotContain("hunter2");
+                });
+    }
 }
