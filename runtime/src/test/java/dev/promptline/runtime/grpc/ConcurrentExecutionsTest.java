@@ -14,12 +14,18 @@ import dev.promptline.runtime.v1.ModelSpec;
 import dev.promptline.runtime.v1.Provider;
 import dev.promptline.runtime.v1.Role;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Many streams at once through one runtime and one provider: every execution gets its own tokens, in order, and ends
@@ -28,16 +34,20 @@ import org.junit.jupiter.api.Test;
 class ConcurrentExecutionsTest {
     private static final int EXECUTIONS = 200;
 
-    @Test
-    void twoHundredConcurrentStreamsEachCompleteWithTheirOwnOutput() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestRuntime.Transport.class)
+    void twoHundredConcurrentStreamsEachCompleteWithTheirOwnOutput(TestRuntime.Transport transport) throws Exception {
         var settings = new RuntimeSettings(
                 List.of("127.0.0.1"), Duration.ofSeconds(5), 1, Duration.ofMillis(1), Duration.ofSeconds(1));
         try (var provider = FakeProvider.openAi();
-                var runtime = TestRuntime.start(TestRuntime.Transport.NETTY, AgentRuntime.grpcService(settings));
+                var runtime = TestRuntime.start(transport, AgentRuntime.grpcService(settings));
                 var callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            // Tokens spaced out so that all streams are open at the same time.
-            provider.setDefault(
-                    Reply.stream("answer", " for", " ", Reply.MODEL, ".").tokenInterval(Duration.ofMillis(20)));
+            // A first token after half a second, then tokens spaced out, so that the streams are open together.
+            provider.setDefault(Reply.stream("answer", " for", " ", Reply.MODEL, ".")
+                    .firstTokenAfter(Duration.ofMillis(500))
+                    .tokenInterval(Duration.ofMillis(20)));
+            Queue<FakeProvider.StreamTiming> streams = new ConcurrentLinkedQueue<>();
+            provider.onStreamTiming(streams::add);
 
             List<Future<List<ExecuteResponse>>> runs = IntStream.range(0, EXECUTIONS)
                     .mapToObj(index -> callers.submit(() -> runtime.execute(request(provider, "model-" + index))))
@@ -58,7 +68,27 @@ class ConcurrentExecutionsTest {
                         .hasSize(1);
             }
             assertThat(provider.requestCount()).isEqualTo(EXECUTIONS);
+            // Run one after the other, they would all pass too: the provider saw most of them open at once.
+            assertThat(mostOpenAtOnce(streams)).isGreaterThanOrEqualTo(EXECUTIONS / 2);
         }
+    }
+
+    /** The most streams the provider had between a request's arrival and its ending at any one moment. */
+    private static int mostOpenAtOnce(Collection<FakeProvider.StreamTiming> streams) {
+        // +1 at each arrival, -1 at each ending; an ending sorts before an arrival at the same instant.
+        List<long[]> changes = new ArrayList<>();
+        for (FakeProvider.StreamTiming stream : streams) {
+            changes.add(new long[] {stream.received(), 1});
+            changes.add(new long[] {stream.ending(), -1});
+        }
+        changes.sort(Comparator.<long[]>comparingLong(change -> change[0]).thenComparingLong(change -> change[1]));
+        int open = 0;
+        int most = 0;
+        for (long[] change : changes) {
+            open += (int) change[1];
+            most = Math.max(most, open);
+        }
+        return most;
     }
 
     private static ExecuteRequest request(FakeProvider provider, String model) {

@@ -156,6 +156,19 @@ class ProviderStreamingTest {
 
     @ParameterizedTest
     @MethodSource("dialectsAndTransports")
+    void retriesAConnectionClosedBeforeTheFirstToken(Dialect dialect, TestRuntime.Transport transport) {
+        start(dialect, transport, SETTINGS);
+        provider.enqueue(Reply.hangUp(), Reply.stream("reconnected"));
+
+        ExecutionCompleted completed = completed(runtime.execute(request(dialect)));
+
+        assertThat(completed.getOutput()).isEqualTo("reconnected");
+        assertThat(completed.getAttempts()).isEqualTo(2);
+        assertThat(provider.requestCount()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dialectsAndTransports")
     void givesUpAfterTheLastAttemptWhenTheProviderStaysUnavailable(Dialect dialect, TestRuntime.Transport transport) {
         start(dialect, transport, SETTINGS);
         provider.setDefault(Reply.unavailable());

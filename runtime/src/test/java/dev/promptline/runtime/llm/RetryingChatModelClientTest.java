@@ -8,11 +8,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,14 +145,43 @@ class RetryingChatModelClientTest {
     }
 
     @Test
-    void backoffGrowsExponentiallyUpToItsCap() {
+    void backoffIsAFullJitterBelowACeilingThatDoublesUpToItsCap() {
         var policy = new RetryingChatModelClient(model, Duration.ofMillis(100), Duration.ofMillis(300), timers);
-        for (int run = 0; run < 200; run++) {
-            assertThat(policy.waitBefore(2, null, null)).isBetween(Duration.ZERO, Duration.ofMillis(100));
-            assertThat(policy.waitBefore(3, null, null)).isBetween(Duration.ZERO, Duration.ofMillis(200));
-            assertThat(policy.waitBefore(9, null, null)).isBetween(Duration.ZERO, Duration.ofMillis(300));
-        }
+        // Before attempt 2 the ceiling is the initial backoff; it doubles with each attempt until the cap.
+        Map<Integer, Duration> ceilings = Map.of(
+                2, Duration.ofMillis(100),
+                3, Duration.ofMillis(200),
+                4, Duration.ofMillis(300),
+                9, Duration.ofMillis(300));
+        ceilings.forEach((attempt, ceiling) -> {
+            List<Duration> waits = IntStream.range(0, 2_000)
+                    .mapToObj(sample -> policy.waitBefore(attempt, null, null))
+                    .toList();
+            LongSummaryStatistics nanos =
+                    waits.stream().mapToLong(Duration::toNanos).summaryStatistics();
+            long top = ceiling.toNanos();
+            // Uniform over [0, ceiling]: 2,000 draws reach both ends and average to half, far beyond chance.
+            assertThat(nanos.getMin())
+                    .as("shortest wait before attempt %d", attempt)
+                    .isBetween(0L, top / 10);
+            assertThat(nanos.getMax())
+                    .as("longest wait before attempt %d", attempt)
+                    .isBetween(top * 9 / 10, top);
+            assertThat(nanos.getAverage())
+                    .as("mean wait before attempt %d", attempt)
+                    .isBetween(top * 0.4, top * 0.6);
+            assertThat(waits.stream().distinct().count()).isGreaterThan(1_000);
+        });
+    }
+
+    @Test
+    void theProvidersRetryAfterReplacesTheBackoffUnlessItExceedsTheCapOrTheDeadline() {
+        var policy = new RetryingChatModelClient(model, Duration.ofMillis(100), Duration.ofMillis(300), timers);
+
         assertThat(policy.waitBefore(2, Duration.ofMillis(250), null)).isEqualTo(Duration.ofMillis(250));
+        assertThat(policy.waitBefore(2, Duration.ofMillis(301), null)).isNull();
+        assertThat(policy.waitBefore(2, Duration.ofMillis(250), Duration.ofMillis(200)))
+                .isNull();
     }
 
     private static ModelCall call(int maxAttempts, Duration firstTokenTimeout) {
