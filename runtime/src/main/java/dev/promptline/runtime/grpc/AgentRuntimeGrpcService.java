@@ -49,15 +49,16 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
         try {
             call = ExecuteRequestMapper.toModelCall(request, defaultMaxAttempts, context.getDeadline());
         } catch (IllegalArgumentException e) {
+            ExecutionLog.refused(request, "invalid_request", e.getMessage());
             stream.onError(
                     Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
         String executionId = request.getExecutionId();
         if (!running.add(executionId)) {
-            stream.onError(Status.ALREADY_EXISTS
-                    .withDescription("Execution %s is already running".formatted(executionId))
-                    .asRuntimeException());
+            String reason = "Execution %s is already running".formatted(executionId);
+            ExecutionLog.refused(request, "already_running", reason);
+            stream.onError(Status.ALREADY_EXISTS.withDescription(reason).asRuntimeException());
             return;
         }
         try {

@@ -3,6 +3,7 @@ package dev.promptline.runtime.grpc;
 import dev.promptline.runtime.graph.ExecutionState;
 import dev.promptline.runtime.llm.ModelCall;
 import dev.promptline.runtime.llm.ModelCallException;
+import dev.promptline.runtime.v1.ExecuteRequest;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,8 +11,8 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * One structured line per execution, whatever its end: id, provider, model, status, tokens, latency, attempts. Never
- * the credential, the base URL's secrets or the prompt.
+ * One structured line per execution, whatever its end (a call refused before it ran included): id, provider, model,
+ * status, tokens, latency, attempts. Never the credential, the base URL's secrets or the prompt.
  */
 final class ExecutionLog {
     private static final Logger log = LoggerFactory.getLogger(ExecutionLog.class);
@@ -31,6 +32,25 @@ final class ExecutionLog {
         line(level, executionId, call, failure.kind().name().toLowerCase(Locale.ROOT), failure.attempts(), events)
                 .addKeyValue("execution.outputTokens", events.deltas())
                 .addKeyValue("execution.error", failure.getMessage())
+                .log();
+    }
+
+    /**
+     * A call refused before it ran, so that an operator looking for an execution id finds why it never started. The
+     * request is not validated yet: its provider and model are logged as sent.
+     */
+    static void refused(ExecuteRequest request, String status, String reason) {
+        String provider = request.getModel().getProvider().name().replaceFirst("^PROVIDER_", "");
+        log.atInfo()
+                .setMessage("Execution {} refused: {}")
+                .addArgument(request.getExecutionId())
+                .addArgument(reason)
+                .addKeyValue("execution.id", request.getExecutionId())
+                .addKeyValue("execution.provider", provider.toLowerCase(Locale.ROOT))
+                .addKeyValue("execution.model", request.getModel().getModelName())
+                .addKeyValue("execution.status", status)
+                .addKeyValue("execution.attempts", 0)
+                .addKeyValue("execution.error", reason)
                 .log();
     }
 

@@ -1,6 +1,7 @@
 package dev.promptline.runtime.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,12 +10,14 @@ import dev.promptline.runtime.AgentRuntime;
 import dev.promptline.runtime.RuntimeSettings;
 import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
+import dev.promptline.runtime.v1.AgentRuntimeServiceGrpc;
 import dev.promptline.runtime.v1.ChatMessage;
 import dev.promptline.runtime.v1.Credential;
 import dev.promptline.runtime.v1.ExecuteRequest;
 import dev.promptline.runtime.v1.ModelSpec;
 import dev.promptline.runtime.v1.Provider;
 import dev.promptline.runtime.v1.Role;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +96,25 @@ class ExecutionLogTest {
                 .containsEntry("execution.attempts", 1)
                 .containsEntry("execution.outputTokens", 0);
         assertThat((String) fields(line).get("execution.error")).contains("401").contains("Incorrect API key");
+        assertNoSecretOrPrompt(line);
+    }
+
+    @Test
+    void aCallRefusedBeforeItRanLogsWhy() {
+        String id = UUID.randomUUID().toString();
+        var noDeadline = AgentRuntimeServiceGrpc.newBlockingStub(runtime.channel());
+
+        assertThatThrownBy(() -> noDeadline.execute(request(id)).forEachRemaining(event -> {}))
+                .isInstanceOf(StatusRuntimeException.class);
+
+        ILoggingEvent line = onlyLineOf(id);
+        assertThat(fields(line))
+                .containsEntry("execution.provider", "openai")
+                .containsEntry("execution.model", "support-model")
+                .containsEntry("execution.status", "invalid_request")
+                .containsEntry("execution.attempts", 0);
+        assertThat((String) fields(line).get("execution.error")).contains("deadline");
+        assertThat(provider.requestCount()).isZero();
         assertNoSecretOrPrompt(line);
     }
 
