@@ -3,11 +3,22 @@ package dev.promptline.runtime.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.promptline.runtime.testing.FakeProvider;
+import dev.promptline.runtime.testing.Reply;
+import dev.promptline.runtime.v1.AgentRuntimeServiceGrpc;
+import dev.promptline.runtime.v1.ChatMessage;
+import dev.promptline.runtime.v1.Credential;
+import dev.promptline.runtime.v1.ExecuteRequest;
+import dev.promptline.runtime.v1.ExecuteResponse;
+import dev.promptline.runtime.v1.ModelSpec;
+import dev.promptline.runtime.v1.Provider;
+import dev.promptline.runtime.v1.Role;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -15,6 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +74,72 @@ class RuntimeMainTest {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(Files.readString(output)).isZero();
         assertThat(Files.readString(output)).contains("stopped");
+    }
+
+    @Test
+    void anExecutionRunningAtSigtermFinishesBeforeTheProcessExits() throws Exception {
+        try (var provider = FakeProvider.openAi()) {
+            provider.setDefault(
+                    Reply.stream("one", " two", " three", " four", " five").tokenInterval(Duration.ofMillis(300)));
+            int port = freePort();
+            Path output = start(Map.of(
+                    "RUNTIME_PORT", String.valueOf(port),
+                    "RUNTIME_SHUTDOWN_GRACE", "10s",
+                    "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(output).contains(RuntimeMain.LISTENING + port) || !process.isAlive());
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .usePlaintext()
+                    .build();
+            try {
+                var events = new LinkedBlockingQueue<ExecuteResponse>();
+                var ended = new CompletableFuture<Void>();
+                AgentRuntimeServiceGrpc.newStub(channel)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .execute(request(provider), new StreamObserver<>() {
+                            @Override
+                            public void onNext(ExecuteResponse event) {
+                                events.add(event);
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                                ended.completeExceptionally(error);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                ended.complete(null);
+                            }
+                        });
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> events.stream().anyMatch(ExecuteResponse::hasTokenDelta));
+
+                process.destroy();
+
+                ended.get(10, TimeUnit.SECONDS);
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+                ExecuteResponse last =
+                        events.stream().reduce((first, second) -> second).orElseThrow();
+                assertThat(last.getCompleted().getOutput()).isEqualTo("one two three four five");
+                assertThat(Files.readString(output)).contains("giving 1 running executions");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static ExecuteRequest request(FakeProvider provider) {
+        return ExecuteRequest.newBuilder()
+                .setExecutionId(UUID.randomUUID().toString())
+                .setModel(ModelSpec.newBuilder()
+                        .setProvider(Provider.PROVIDER_OPENAI)
+                        .setModelName("support-model")
+                        .setBaseUrl(provider.baseUrl())
+                        .setCredential(Credential.newBuilder().setApiKey("test-key")))
+                .addMessages(ChatMessage.newBuilder().setRole(Role.ROLE_USER).setContent("Count to five"))
+                .build();
     }
 
     @Test
