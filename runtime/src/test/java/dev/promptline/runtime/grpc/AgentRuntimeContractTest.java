@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -86,36 +87,17 @@ class AgentRuntimeContractTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aMalformedRequestIsAnInvalidArgumentStatusNotAFailedExecution(Transport transport) throws IOException {
-        var runtime = connect(transport);
+        var runtime = connect(transport).withDeadlineAfter(10, TimeUnit.SECONDS);
         var noMessages = ExecuteRequest.newBuilder()
                 .setExecutionId(UUID.randomUUID().toString())
                 .setModel(ModelSpec.newBuilder().setProvider(Provider.PROVIDER_ECHO))
                 .build();
-
-        assertThatThrownBy(() -> runtime.withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .execute(noMessages)
-                        .forEachRemaining(event -> {}))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains("messages");
-                });
-    }
-
-    @ParameterizedTest
-    @EnumSource(Transport.class)
-    void aRequestWithoutAProviderIsAnInvalidArgumentStatus(Transport transport) throws IOException {
-        var runtime = connect(transport);
         var noProvider = echo(UUID.randomUUID().toString(), "hi").toBuilder()
                 .setModel(ModelSpec.newBuilder().setModelName("gpt-4o-mini"))
                 .build();
 
-        assertThatThrownBy(() -> runtime.withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .execute(noProvider)
-                        .forEachRemaining(event -> {}))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains("model.provider");
-                });
+        assertInvalidArgument(() -> runtime.execute(noMessages).forEachRemaining(event -> {}), "messages");
+        assertInvalidArgument(() -> runtime.execute(noProvider).forEachRemaining(event -> {}), "model.provider");
     }
 
     @ParameterizedTest
@@ -123,12 +105,16 @@ class AgentRuntimeContractTest {
     void aCallWithoutADeadlineIsRefusedBeforeItStarts(Transport transport) throws IOException {
         var runtime = connect(transport);
 
-        assertThatThrownBy(() -> runtime.execute(echo(UUID.randomUUID().toString(), "hi"))
-                        .forEachRemaining(event -> {}))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains("deadline");
-                });
+        assertInvalidArgument(
+                () -> runtime.execute(echo(UUID.randomUUID().toString(), "hi")).forEachRemaining(event -> {}),
+                "deadline");
+    }
+
+    private static void assertInvalidArgument(ThrowingCallable call, String mentioning) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains(mentioning);
+        });
     }
 
     @ParameterizedTest
