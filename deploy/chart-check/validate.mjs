@@ -52,6 +52,14 @@ const PROFILES = {
     hpa: true,
     pdb: "minAvailable",
   },
+  "production-embedded": {
+    runtime: "embedded",
+    bundled: [],
+    migrationJob: true,
+    ingress: { className: "nginx", tls: "certificate", issuer: "letsencrypt-production" },
+    hpa: true,
+    pdb: "minAvailable",
+  },
   "staging-traefik-annotation": {
     runtime: "sidecar",
     bundled: [],
@@ -377,6 +385,17 @@ function checkApi(objects, api, profile, report) {
       const runtimeHosts = containerEnv(runtime, objects).env.get("MODEL_ALLOWED_HOSTS")?.value;
       report.check("config", runtimeHosts === value("MODEL_ALLOWED_HOSTS"), "MODEL_ALLOWED_HOSTS differs between api and runtime");
     }
+  } else if (profile.runtime === "embedded") {
+    report.check("runtime", !byName.runtime, "embedded mode, yet the api pod has a runtime container");
+    report.check("runtime", runtimeAddress === "", `RUNTIME_ADDRESS is ${runtimeAddress}, expected empty (in-process)`);
+    report.check(
+      "runtime",
+      !objects.some((o) => component(o) === "runtime"),
+      "embedded mode, yet the chart renders runtime objects",
+    );
+    for (const name of ["PROVIDER_CONNECT_TIMEOUT", "PROVIDER_MAX_ATTEMPTS", "PROVIDER_RETRY_INITIAL_BACKOFF", "PROVIDER_RETRY_MAX_BACKOFF"]) {
+      report.check("config", value(name) !== undefined, `embedded mode, yet the api has no ${name}`);
+    }
   } else {
     report.check("runtime", !byName.runtime, "standalone mode, yet the api pod has a runtime container");
     const deployment = objects.find((o) => o.kind === "Deployment" && component(o) === "runtime");
@@ -581,7 +600,7 @@ function checkNetworkPolicies(objects, api, profile, report) {
   const egressPorts = (apiPolicy.spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => `${p.port}/${p.protocol ?? "TCP"}`));
   report.check("network", egressPorts.includes("53/UDP"), "the api NetworkPolicy does not allow DNS");
   report.check("network", egressPorts.includes("5432/TCP"), "the api NetworkPolicy does not allow the database");
-  if (profile.runtime === "sidecar") report.check("network", egressPorts.includes("443/TCP"), "the api pods (with the sidecar) cannot reach providers on 443");
+  if (profile.runtime !== "standalone") report.check("network", egressPorts.includes("443/TCP"), `the api pods (${profile.runtime} runtime) cannot reach providers on 443`);
   else report.check("network", egressPorts.includes(`${RUNTIME_PORT}/TCP`), "the api pods cannot reach the standalone runtime");
   for (const sts of objects.filter((o) => o.kind === "StatefulSet")) {
     report.check("network", policies.some((p) => selects(p, sts.spec.template.metadata.labels)), `no NetworkPolicy selects ${describe(sts)}`);

@@ -102,6 +102,8 @@ seccompProfile:
 {{- define "promptline.runtimeAddress" -}}
 {{- if eq .Values.runtime.mode "standalone" -}}
 {{- printf "dns:///%s-runtime:%d" (include "promptline.fullname" .) (int .Values.runtime.port) -}}
+{{- else if eq .Values.runtime.mode "embedded" -}}
+{{- /* Empty: the api runs the runtime in its own JVM. */ -}}
 {{- else -}}
 {{- printf "localhost:%d" (int .Values.runtime.port) -}}
 {{- end -}}
@@ -245,4 +247,13 @@ and matches everything (all namespaces, or all pods of the selected namespaces).
 {{- if kindIs "map" .namespaceSelector }}{{ $_ := set $peer "namespaceSelector" .namespaceSelector }}{{ end -}}
 {{- if kindIs "map" .podSelector }}{{ $_ := set $peer "podSelector" .podSelector }}{{ end -}}
 {{- toYaml (list $peer) -}}
+{{- end -}}
+
+{{/* How the runtime calls the model providers: in the runtime's environment, or the api's when it is embedded. */}}
+{{- define "promptline.providerConfig" -}}
+{{- $provider := .Values.config.provider -}}
+PROVIDER_CONNECT_TIMEOUT: {{ $provider.connectTimeout | quote }}
+PROVIDER_MAX_ATTEMPTS: {{ $provider.maxAttempts | toString | quote }}
+PROVIDER_RETRY_INITIAL_BACKOFF: {{ $provider.retryInitialBackoff | quote }}
+PROVIDER_RETRY_MAX_BACKOFF: {{ $provider.retryMaxBackoff | quote }}
 {{- end -}}

@@ -17,7 +17,7 @@ Included once, from configmap.yaml; it renders nothing.
 {{- if le (int $runtime.preStopSleepSeconds) (int $api.preStopSleepSeconds) -}}
 {{- fail (printf "runtime.preStopSleepSeconds (%d) must exceed api.preStopSleepSeconds (%d): the api must stop taking requests before the sidecar stops taking executions" (int $runtime.preStopSleepSeconds) (int $api.preStopSleepSeconds)) -}}
 {{- end -}}
-{{- else -}}
+{{- else if eq $runtime.mode "standalone" -}}
 {{- if le (int $runtime.terminationGracePeriodSeconds) (add $runtime.preStopSleepSeconds $runtime.shutdownGracePeriodSeconds | int) -}}
 {{- fail (printf "runtime.terminationGracePeriodSeconds (%d) must exceed runtime.preStopSleepSeconds + runtime.shutdownGracePeriodSeconds (%d)" (int $runtime.terminationGracePeriodSeconds) (add $runtime.preStopSleepSeconds $runtime.shutdownGracePeriodSeconds | int)) -}}
 {{- end -}}

@@ -126,6 +126,28 @@ class ChartTest {
         assertThat(container(pod, "runtime")).isPresent();
     }
 
+    @Test
+    void theEmbeddedModeRunsTheRuntimeInsideTheApiWithTheProviderSettings() {
+        RenderedChart chart = RenderedChart.render("values-production.yaml", Map.of("runtime.mode", "embedded"));
+        Container api = container(apiDeployment(chart).getSpec().getTemplate().getSpec(), "api")
+                .orElseThrow();
+
+        assertThat(container(apiDeployment(chart).getSpec().getTemplate().getSpec(), "runtime"))
+                .isEmpty();
+        assertThat(chart.named(Deployment.class, RenderedChart.RELEASE + "-runtime"))
+                .isEmpty();
+        assertThat(chart.named(ConfigMap.class, RenderedChart.RELEASE + "-runtime"))
+                .isEmpty();
+        Map<String, String> environment = environment(chart, api);
+        assertThat(environment.get("RUNTIME_ADDRESS"))
+                .as("empty: the api serves the runtime in-process")
+                .isEmpty();
+        assertThat(environment)
+                .containsEntry("PROVIDER_MAX_ATTEMPTS", "3")
+                .containsKeys(
+                        "PROVIDER_CONNECT_TIMEOUT", "PROVIDER_RETRY_INITIAL_BACKOFF", "PROVIDER_RETRY_MAX_BACKOFF");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("charts")
     void runsNothingAsRootOrWithAWritableRootFilesystem(RenderedChart chart) {

@@ -44,6 +44,11 @@ record RenderedChart(String valuesFile, List<HasMetadata> objects) {
      * with the helm CLI and checks them.
      */
     static RenderedChart render(String valuesFile) {
+        return render(valuesFile, Map.of());
+    }
+
+    /** The same, with {@code --set} overrides on top, such as {@code runtime.mode=embedded}. */
+    static RenderedChart render(String valuesFile, Map<String, String> overrides) {
         var template = new Helm(CHART)
                 .template()
                 .withName(RELEASE)
@@ -57,6 +62,7 @@ record RenderedChart(String valuesFile, List<HasMetadata> objects) {
         template.set("credentialsEncryptionKey.value", "Y2hhcnQtdGVzdC1rZXktb2YtMzItYnl0ZXMtbGVuZ3Q=")
                 .set("database.bundled.auth.password", "chart-test")
                 .set("redis.bundled.auth.password", "chart-test");
+        overrides.forEach(template::set);
         List<HasMetadata> objects = DOCUMENT_SEPARATOR
                 .splitAsStream(template.call())
                 .filter(document -> document.lines().anyMatch(line -> line.startsWith("kind:")))
