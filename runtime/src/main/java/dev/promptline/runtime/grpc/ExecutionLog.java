@@ -11,8 +11,9 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * One structured line per execution, whatever its end (a call refused before it ran included): id, provider, model,
- * status, tokens, latency, attempts. Never the credential, the base URL's secrets or the prompt.
+ * One structured line per execution, whatever its end: id, provider, model, status, tokens, latency, attempts. A call
+ * refused before it ran (malformed, without a deadline, or repeating the id of a running execution) gets a line of its
+ * own. Never the credential, the base URL's secrets or the prompt.
  */
 final class ExecutionLog {
     private static final Logger log = LoggerFactory.getLogger(ExecutionLog.class);

@@ -42,10 +42,10 @@ class ConcurrentExecutionsTest {
         try (var provider = FakeProvider.openAi();
                 var runtime = TestRuntime.start(transport, AgentRuntime.grpcService(settings));
                 var callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            // A first token after half a second, then tokens spaced out, so that the streams are open together.
-            provider.setDefault(Reply.stream("answer", " for", " ", Reply.MODEL, ".")
-                    .firstTokenAfter(Duration.ofMillis(500))
-                    .tokenInterval(Duration.ofMillis(20)));
+            // No answer starts before every request has arrived: all streams are open together.
+            provider.holdAnswersUntil(EXECUTIONS, Duration.ofSeconds(60));
+            provider.setDefault(
+                    Reply.stream("answer", " for", " ", Reply.MODEL, ".").tokenInterval(Duration.ofMillis(20)));
             Queue<FakeProvider.StreamTiming> streams = new ConcurrentLinkedQueue<>();
             provider.onStreamTiming(streams::add);
 
@@ -68,8 +68,8 @@ class ConcurrentExecutionsTest {
                         .hasSize(1);
             }
             assertThat(provider.requestCount()).isEqualTo(EXECUTIONS);
-            // Run one after the other, they would all pass too: the provider saw most of them open at once.
-            assertThat(mostOpenAtOnce(streams)).isGreaterThanOrEqualTo(EXECUTIONS / 2);
+            // Run one after the other, they would all pass too: the provider had all of them open at once.
+            assertThat(mostOpenAtOnce(streams)).isEqualTo(EXECUTIONS);
         }
     }
 

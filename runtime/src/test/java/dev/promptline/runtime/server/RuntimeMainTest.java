@@ -20,7 +20,6 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +29,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sidecar as the operating system runs it: its own JVM, configured by the environment, stopped by a signal. */
 class RuntimeMainTest {
+    private static final Pattern LISTENING_ON = Pattern.compile(Pattern.quote(RuntimeMain.LISTENING) + "(\\d+)");
+
     @TempDir
     Path directory;
 
@@ -50,11 +53,8 @@ class RuntimeMainTest {
 
     @Test
     void servesHealthThenDrainsAndExitsZeroOnSigterm() throws Exception {
-        int port = freePort();
-        Path output = start(Map.of("RUNTIME_PORT", String.valueOf(port), "RUNTIME_SHUTDOWN_GRACE", "5s"));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> Files.readString(output).contains(RuntimeMain.LISTENING + port) || !process.isAlive());
-        assertThat(Files.readString(output)).contains(RuntimeMain.LISTENING + port);
+        Path output = start(Map.of("RUNTIME_PORT", "0", "RUNTIME_SHUTDOWN_GRACE", "5s"));
+        int port = awaitListening(output);
 
         ManagedChannel channel =
                 NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -81,13 +81,9 @@ class RuntimeMainTest {
         try (var provider = FakeProvider.openAi()) {
             provider.setDefault(
                     Reply.stream("one", " two", " three", " four", " five").tokenInterval(Duration.ofMillis(300)));
-            int port = freePort();
-            Path output = start(Map.of(
-                    "RUNTIME_PORT", String.valueOf(port),
-                    "RUNTIME_SHUTDOWN_GRACE", "10s",
-                    "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> Files.readString(output).contains(RuntimeMain.LISTENING + port) || !process.isAlive());
+            Path output = start(
+                    Map.of("RUNTIME_PORT", "0", "RUNTIME_SHUTDOWN_GRACE", "10s", "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
+            int port = awaitListening(output);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
                     .usePlaintext()
                     .build();
@@ -112,7 +108,7 @@ class RuntimeMainTest {
                                 ended.complete(null);
                             }
                         });
-                await().atMost(Duration.ofSeconds(10))
+                await().atMost(Duration.ofSeconds(30))
                         .until(() -> events.stream().anyMatch(ExecuteResponse::hasTokenDelta));
 
                 process.destroy();
@@ -161,15 +157,24 @@ class RuntimeMainTest {
         var builder = new ProcessBuilder(List.of(java, "-cp", classpath, RuntimeMain.class.getName()))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("RUNTIME_") || name.startsWith("PROVIDER_"));
+        // The tests read INFO lines; the machine's own settings stay out.
+        builder.environment()
+                .keySet()
+                .removeIf(name -> name.startsWith("RUNTIME_")
+                        || name.startsWith("PROVIDER_")
+                        || name.equals("MODEL_ALLOWED_HOSTS")
+                        || name.endsWith("LOG_LEVEL"));
         builder.environment().putAll(environment);
         process = builder.start();
         return output;
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** The port the process listens on (RUNTIME_PORT=0 picks a free one), once its log line says so. */
+    private int awaitListening(Path output) throws IOException {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> LISTENING_ON.matcher(Files.readString(output)).find() || !process.isAlive());
+        Matcher listening = LISTENING_ON.matcher(Files.readString(output));
+        assertThat(listening.find()).as(Files.readString(output)).isTrue();
+        return Integer.parseInt(listening.group(1));
     }
 }

@@ -3,6 +3,7 @@ package dev.promptline.runtime.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,10 @@ public final class FakeProvider implements AutoCloseable {
     private volatile Reply defaultReply = Reply.stream("Hello", " from", " the", " fake", " provider");
     private volatile Consumer<StreamTiming> streamTimings = timing -> {};
     private volatile boolean closed;
+    private volatile Gate gate = new Gate(new CountDownLatch(0), Duration.ZERO);
+
+    /** Answers wait until the latch is open or the time has passed. */
+    private record Gate(CountDownLatch latch, Duration atMost) {}
 
     private FakeProvider(Dialect dialect) {
         this.dialect = dialect;
@@ -118,6 +124,14 @@ public final class FakeProvider implements AutoCloseable {
      */
     public void onStreamTiming(Consumer<StreamTiming> listener) {
         streamTimings = listener;
+    }
+
+    /**
+     * Answers nothing until {@code requests} more requests have arrived (or {@code atMost} has passed), so that a test
+     * knows they were all open at once.
+     */
+    public void holdAnswersUntil(int requests, Duration atMost) {
+        gate = new Gate(new CountDownLatch(requests), atMost);
     }
 
     /** How many TCP connections clients have opened, to check connection reuse. */
@@ -204,6 +218,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private int record(RecordedRequest request) {
+        gate.latch().countDown();
         synchronized (requests) {
             requests.add(request);
             return requests.size() - 1;
@@ -217,6 +232,13 @@ public final class FakeProvider implements AutoCloseable {
         String path = query < 0 ? request.path() : request.path().substring(0, query);
         if (!request.method().equals("POST") || !path.equals(dialect.path())) {
             return sendStatus(connection, Reply.status(404));
+        }
+        Gate held = gate;
+        try {
+            held.latch().await(held.atMost().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("The fake provider is closing");
         }
         Reply next = script.poll();
         return switch (next == null ? defaultReply : next) {

@@ -20,7 +20,9 @@ final class ProcessStats {
     private static final long NANOS_PER_TICK = TimeUnit.SECONDS.toNanos(1) / 100;
     // GC.heap_info, JDK 25. G1: "garbage-first heap   total reserved 262144K, committed 93184K, used 57788K [...]";
     // ZGC: "ZHeap            used 14M, capacity 256M, max capacity 256M".
-    private static final Pattern HEAP_COMMITTED = Pattern.compile("(?:committed|, capacity) (\\d+)([KMG])");
+    // Serial and Parallel print neither; they are refused rather than read from the Metaspace line.
+    private static final Pattern HEAP_COMMITTED =
+            Pattern.compile("(?m)^\\s*(?:garbage-first heap\\s.*?committed|ZHeap\\s.*?, capacity) (\\d+)([KMG])");
     // GC.class_histogram's last line: "Total         <instances>       <bytes>".
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
