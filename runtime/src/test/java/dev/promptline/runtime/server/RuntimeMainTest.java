@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,7 +88,7 @@ class RuntimeMainTest {
                     .usePlaintext()
                     .build();
             try {
-                var events = new LinkedBlockingQueue<ExecuteResponse>();
+                List<ExecuteResponse> events = new CopyOnWriteArrayList<>();
                 var ended = new CompletableFuture<Void>();
                 AgentRuntimeServiceGrpc.newStub(channel)
                         .withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -116,9 +116,7 @@ class RuntimeMainTest {
                 ended.get(10, TimeUnit.SECONDS);
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).as(Files.readString(output)).isZero();
-                ExecuteResponse last =
-                        events.stream().reduce((first, second) -> second).orElseThrow();
-                assertThat(last.getCompleted().getOutput()).isEqualTo("one two three four five");
+                assertThat(events.getLast().getCompleted().getOutput()).isEqualTo("one two three four five");
                 assertThat(Files.readString(output)).contains("giving 1 running executions");
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
