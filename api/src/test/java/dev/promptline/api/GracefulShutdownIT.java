@@ -54,6 +54,8 @@ class GracefulShutdownIT {
                         TestDatabases.url(database),
                         "DATABASE_USER",
                         TestDatabases.USER,
+                        "DATABASE_PASSWORD",
+                        TestDatabases.PASSWORD,
                         "SHUTDOWN_GRACE_PERIOD",
                         "20s"))) {
             service.awaitReady(Duration.ofSeconds(60));

@@ -118,6 +118,8 @@ class CredentialRotationIT extends AuthenticatedApi {
                         TestDatabases.url(database()),
                         "DATABASE_USER",
                         TestDatabases.USER,
+                        "DATABASE_PASSWORD",
+                        TestDatabases.PASSWORD,
                         "REDIS_URL",
                         TestRedis.URL,
                         "REDIS_KEY_PREFIX",

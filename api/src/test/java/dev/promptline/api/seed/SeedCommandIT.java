@@ -66,7 +66,14 @@ class SeedCommandIT {
         var command = ServiceProcess.javaCommand(
                 List.of(), ServiceProcess.testClasspath(), ApiApplication.class.getName(), SeedCommand.NAME);
         try (var process = ServiceProcess.start(
-                command, Map.of("DATABASE_URL", TestDatabases.url(database), "DATABASE_USER", TestDatabases.USER))) {
+                command,
+                Map.of(
+                        "DATABASE_URL",
+                        TestDatabases.url(database),
+                        "DATABASE_USER",
+                        TestDatabases.USER,
+                        "DATABASE_PASSWORD",
+                        TestDatabases.PASSWORD))) {
             int exitCode = process.waitForExit(Duration.ofSeconds(60));
             assertThat(process.output()).contains("Demo data loaded");
             lastOutput = process.output();

@@ -1,13 +1,16 @@
 package dev.promptline.api.testing;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.promptline.api.platform.database.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 import redis.embedded.RedisServer;
 
 /**
@@ -29,17 +32,22 @@ final class LocalServers {
             return "jdbc:postgresql://127.0.0.1:5432/postgres";
         }
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(Files.createTempDirectory("promptline-test-postgres-"))
-                    .setCleanDataDirectory(true)
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres)));
-            log.info("No PostgreSQL on 127.0.0.1:5432; started one for the tests on port {}", postgres.getPort());
-            return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-        } catch (IOException | IllegalStateException e) {
-            throw new IllegalStateException(
-                    "No PostgreSQL on 127.0.0.1:5432 and none could be started for the tests "
-                            + "(PostgreSQL refuses to run as root). Start a server or set PROMPTLINE_TEST_DATABASE_URL.",
+            // The service's own embedded server: as root it runs under an unprivileged account, like the service.
+            // Enterable by that account; the server's own folders inside are its alone.
+            Path directory = Files.createTempDirectory(
+                    "promptline-test-postgres-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            var postgres = EmbeddedPostgresServer.start(directory, 0, "promptline");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                close(postgres);
+                delete(directory);
+            }));
+            log.info("No PostgreSQL on 127.0.0.1:5432; started one for the tests on port {}", postgres.port());
+            return postgres.jdbcUrl("postgres");
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "No PostgreSQL on 127.0.0.1:5432 and none could be started for the tests. "
+                            + "Start a server or set PROMPTLINE_TEST_DATABASE_URL.",
                     e);
         }
     }
@@ -71,6 +79,14 @@ final class LocalServers {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static void delete(Path directory) {
+        try {
+            FileSystemUtils.deleteRecursively(directory);
+        } catch (IOException e) {
+            log.warn("Could not delete the test PostgreSQL's folder {}", directory, e);
         }
     }
 

@@ -23,9 +23,11 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * class copies it: {@code CREATE DATABASE ... TEMPLATE} takes milliseconds and isolates classes from each other.
  */
 public final class TestDatabases {
-    /** Admin connection to the server the tests use; override to run the suite against another server. */
-    public static final String SERVER_URL =
-            env("PROMPTLINE_TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    /**
+     * Admin connection to the server the tests use: PROMPTLINE_TEST_DATABASE_URL, else the local server, else one
+     * started for the run.
+     */
+    public static final String SERVER_URL = LocalServers.postgresAdminUrl();
 
     public static final String USER = env("PROMPTLINE_TEST_DATABASE_USER", "postgres");
     public static final String PASSWORD = env("PROMPTLINE_TEST_DATABASE_PASSWORD", "");

@@ -46,10 +46,12 @@ public record DatabaseProperties(
     /**
      * @param directory where the embedded server keeps its data (kept across restarts) and its unpacked binaries
      * @param port the embedded server's port; 0 picks a free one
+     * @param account the system account PostgreSQL runs as when the service runs as root (created when missing)
      */
     public record Embedded(
             @DefaultValue(".promptline") Path directory,
-            @DefaultValue("0") @Min(0) @Max(65535) int port) {}
+            @DefaultValue("0") @Min(0) @Max(65535) int port,
+            @DefaultValue("promptline") String account) {}
 
     public boolean isEmbedded() {
         return isBlank(url) && isBlank(host);

@@ -1,16 +1,13 @@
 package dev.promptline.api.platform.database;
 
-import com.sun.security.auth.module.UnixSystem;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.promptline.api.StartupFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,42 +18,31 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
-    private final EmbeddedPostgres postgres;
+    private final EmbeddedPostgresServer postgres;
     private final ConnectionSettings settings;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, ConnectionSettings settings) {
+    private EmbeddedDatabase(EmbeddedPostgresServer postgres, ConnectionSettings settings) {
         this.postgres = postgres;
         this.settings = settings;
     }
 
     static EmbeddedDatabase start(DatabaseProperties.Embedded embedded, String databaseName) {
-        refuseRoot();
         Path directory = embedded.directory().toAbsolutePath().normalize();
-        Path data = directory.resolve("postgres");
-        Path binaries = directory.resolve("binaries");
         try {
-            Files.createDirectories(data);
-            Files.createDirectories(binaries);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(binaries.toFile())
-                    .setPort(embedded.port())
-                    .setPGStartupWait(Duration.ofSeconds(30))
-                    .setRegisterShutdownHook(true)
-                    .start();
+            var postgres = EmbeddedPostgresServer.start(directory, embedded.port(), embedded.account());
             createDatabaseIfMissing(postgres, databaseName);
-            var settings = new ConnectionSettings(postgres.getJdbcUrl("postgres", databaseName), "postgres", null);
+            var settings = new ConnectionSettings(postgres.jdbcUrl(databaseName), "postgres", null);
             log.atInfo()
                     .setMessage("Embedded PostgreSQL is running at {} with its data in {}")
                     .addArgument(settings.jdbcUrl())
-                    .addArgument(data)
-                    .addKeyValue("database.dataDirectory", data.toString())
+                    .addArgument(postgres.dataDirectory())
+                    .addKeyValue(
+                            "database.dataDirectory", postgres.dataDirectory().toString())
                     .log();
             return new EmbeddedDatabase(postgres, settings);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Could not start the embedded PostgreSQL in " + data + "; set DATABASE_URL to use a server", e);
+            throw new EmbeddedDatabaseException(
+                    "Could not start the embedded PostgreSQL in " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -69,17 +55,8 @@ final class EmbeddedDatabase implements AutoCloseable {
         postgres.close();
     }
 
-    /** PostgreSQL itself refuses to run as root; say so plainly instead of failing deep inside initdb. */
-    private static void refuseRoot() {
-        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
-                && new UnixSystem().getUid() == 0) {
-            throw new IllegalStateException("The embedded PostgreSQL cannot run as root (PostgreSQL refuses to). "
-                    + "Run Promptline as a regular user, or set DATABASE_URL to use a PostgreSQL server.");
-        }
-    }
-
-    private static void createDatabaseIfMissing(EmbeddedPostgres postgres, String name) throws IOException {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+    private static void createDatabaseIfMissing(EmbeddedPostgresServer postgres, String name) throws IOException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "");
                 Statement statement = connection.createStatement()) {
             var exists = statement.executeQuery(
                     "SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'");
@@ -88,6 +65,21 @@ final class EmbeddedDatabase implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IOException("Could not create database " + name, e);
+        }
+    }
+
+    /** The embedded server could not start; the start-up failure analyzer turns it into one line. */
+    static final class EmbeddedDatabaseException extends UncheckedIOException implements StartupFailure.WithExitCode {
+        private static final long serialVersionUID = 1L;
+
+        EmbeddedDatabaseException(String message, IOException cause) {
+            super(message, cause);
+        }
+
+        /** EX_OSERR from sysexits.h. */
+        @Override
+        public int exitCode() {
+            return 71;
         }
     }
 }

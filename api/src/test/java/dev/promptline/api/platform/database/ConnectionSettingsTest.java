@@ -43,7 +43,7 @@ class ConnectionSettingsTest {
                 "p",
                 true,
                 new DatabaseProperties.Pool(10, 2, java.time.Duration.ofSeconds(5), java.time.Duration.ofMinutes(30)),
-                new DatabaseProperties.Embedded(java.nio.file.Path.of(".promptline"), 0));
+                new DatabaseProperties.Embedded(java.nio.file.Path.of(".promptline"), 0, "promptline"));
         assertThat(ConnectionSettings.from(properties).jdbcUrl())
                 .isEqualTo("jdbc:postgresql://pg.local:5433/promptline");
         assertThat(properties.isEmbedded()).isFalse();

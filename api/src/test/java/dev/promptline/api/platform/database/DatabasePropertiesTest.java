@@ -22,7 +22,8 @@ class DatabasePropertiesTest {
         assertThat(properties.migrateOnStart()).isTrue();
         assertThat(properties.pool())
                 .isEqualTo(new DatabaseProperties.Pool(10, 2, Duration.ofSeconds(5), Duration.ofMinutes(30)));
-        assertThat(properties.embedded()).isEqualTo(new DatabaseProperties.Embedded(Path.of(".promptline"), 0));
+        assertThat(properties.embedded())
+                .isEqualTo(new DatabaseProperties.Embedded(Path.of(".promptline"), 0, "promptline"));
     }
 
     @Test
@@ -49,7 +50,7 @@ class DatabasePropertiesTest {
         assertThat(properties.pool())
                 .isEqualTo(new DatabaseProperties.Pool(20, 0, Duration.ofMillis(250), Duration.ofMinutes(10)));
         assertThat(properties.embedded())
-                .isEqualTo(new DatabaseProperties.Embedded(Path.of("/var/lib/promptline"), 15432));
+                .isEqualTo(new DatabaseProperties.Embedded(Path.of("/var/lib/promptline"), 15432, "promptline"));
     }
 
     @Test

@@ -76,6 +76,8 @@ class MigrateCommandIT {
                         url,
                         "DATABASE_USER",
                         TestDatabases.USER,
+                        "DATABASE_PASSWORD",
+                        TestDatabases.PASSWORD,
                         "DATABASE_MIGRATE_ON_START",
                         "false",
                         "DATABASE_CONNECTION_TIMEOUT",
