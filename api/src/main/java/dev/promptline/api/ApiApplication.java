@@ -32,7 +32,17 @@ public class ApiApplication {
         // A class, not a lambda: a lambda's event type cannot be resolved, so Spring would call it with every
         // event (one per request) and swallow a ClassCastException each time.
         application.addListeners(new ExitZeroOnSigterm());
-        application.run(args);
+        run(application, args);
+    }
+
+    /** Runs the application; a start-up failure (already reported by a failure analyzer) exits with its code. */
+    private static ConfigurableApplicationContext run(SpringApplication application, String[] args) {
+        try {
+            return application.run(args);
+        } catch (RuntimeException e) {
+            System.exit(StartupFailure.exitCode(e));
+            throw e;
+        }
     }
 
     /**
@@ -44,7 +54,7 @@ public class ApiApplication {
         SpringApplication application = new SpringApplication(ApiApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.setAdditionalProfiles(name);
-        System.exit(SpringApplication.exit(application.run(args)));
+        System.exit(SpringApplication.exit(run(application, args)));
     }
 
     /**
@@ -58,7 +68,7 @@ public class ApiApplication {
         String[] migrateOnStart = Arrays.copyOf(args, args.length + 1);
         // A command-line property outranks the environment variable.
         migrateOnStart[args.length] = "--promptline.database.migrate-on-start=true";
-        System.exit(SpringApplication.exit(application.run(migrateOnStart)));
+        System.exit(SpringApplication.exit(run(application, migrateOnStart)));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.promptline.api.organizations;
 
 import dev.promptline.api.ApiApplication;
 import dev.promptline.api.platform.database.DatabaseProperties;
+import dev.promptline.api.platform.database.SchemaMigrated;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.Role;
 import java.io.IOException;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,11 +56,28 @@ class Bootstrap implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws IOException {
-        if (!organizations.schemaReady()) {
+        boolean schemaReady;
+        try {
+            schemaReady = organizations.schemaReady();
+        } catch (DataAccessException e) {
+            log.info("The database does not answer yet; the first organization is created once it is migrated");
+            return;
+        }
+        if (!schemaReady) {
             // Migrations are left to a deploy job (DATABASE_MIGRATE_ON_START=false) and have not run yet.
             log.info("Schema not migrated yet; the first organization is created at the next start");
             return;
         }
+        createFirstOrganization();
+    }
+
+    /** The database was down at start-up and has now been migrated. */
+    @EventListener(SchemaMigrated.class)
+    void onSchemaMigrated() throws IOException {
+        createFirstOrganization();
+    }
+
+    private void createFirstOrganization() throws IOException {
         Optional<IssuedApiKey> issued = Optional.ofNullable(transactions.execute(status -> {
             organizations.lockBootstrap();
             if (organizations.anyExists()) {

@@ -2,11 +2,11 @@ package dev.promptline.api.platform.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,25 +41,15 @@ class DatabaseConfiguration {
         return new HikariDataSource(config);
     }
 
+    @Bean
+    DatabaseProbe databaseProbe(DatabaseServer server, DatabaseProperties properties) {
+        return new DatabaseProbe(server.settings(), properties.pool().connectionTimeout());
+    }
+
     /** Migrations run at start-up unless a deploy job owns them (DATABASE_MIGRATE_ON_START=false). */
     @Bean
-    FlywayMigrationStrategy flywayMigrationStrategy(DatabaseProperties properties) {
-        return flyway -> migrateOrSkip(flyway, properties.migrateOnStart());
-    }
-
-    private static void migrateOrSkip(Flyway flyway, boolean migrateOnStart) {
-        if (migrateOnStart) {
-            var result = flyway.migrate();
-            log.info(
-                    "Database schema at version {} ({} migration(s) applied)",
-                    version(result.targetSchemaVersion),
-                    result.migrationsExecuted);
-        } else {
-            log.info("Skipping migrations at start-up (DATABASE_MIGRATE_ON_START=false); /ready waits for them");
-        }
-    }
-
-    private static String version(@Nullable String version) {
-        return version == null ? "(unchanged)" : version;
+    FlywayMigrationStrategy flywayMigrationStrategy(DatabaseProperties properties, ApplicationContext context) {
+        var migrations = new SchemaMigrations(context, context instanceof WebServerApplicationContext);
+        return flyway -> migrations.atStartup(flyway, properties.migrateOnStart());
     }
 }

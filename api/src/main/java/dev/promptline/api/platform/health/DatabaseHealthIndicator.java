@@ -1,7 +1,12 @@
 package dev.promptline.api.platform.health;
 
+import dev.promptline.api.platform.database.DatabaseProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,12 +17,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Ready when the database answers and its schema is at the newest migration this build ships. Reads one row of
- * Flyway's history instead of asking Flyway, which would rescan the classpath on every probe.
+ * Flyway's history instead of asking Flyway, which would rescan the classpath on every probe, on a connection of its
+ * own ({@link DatabaseProbe}) so that it sees the database back as soon as it answers.
  */
 @Component
 class DatabaseHealthIndicator implements HealthIndicator {
@@ -31,12 +36,12 @@ class DatabaseHealthIndicator implements HealthIndicator {
     private static final String HISTORY_EXISTS = "SELECT to_regclass('flyway_schema_history') IS NOT NULL";
     private static final Pattern VERSIONED = Pattern.compile("V([0-9_.]+)__.+\\.sql");
 
-    private final JdbcClient jdbc;
+    private final DatabaseProbe probe;
     private final HealthProperties properties;
     private final MigrationVersion expected;
 
-    DatabaseHealthIndicator(JdbcClient jdbc, HealthProperties properties) {
-        this.jdbc = jdbc;
+    DatabaseHealthIndicator(DatabaseProbe probe, HealthProperties properties) {
+        this.probe = probe;
         this.properties = properties;
         this.expected = newestShippedMigration();
     }
@@ -47,10 +52,12 @@ class DatabaseHealthIndicator implements HealthIndicator {
     }
 
     private Health check() {
-        boolean migrated = Boolean.TRUE.equals(
-                jdbc.sql(HISTORY_EXISTS).query(Boolean.class).single());
-        Optional<String> applied =
-                migrated ? jdbc.sql(LATEST_APPLIED).query(String.class).optional() : Optional.empty();
+        Optional<String> applied;
+        try {
+            applied = probe.run(DatabaseHealthIndicator::latestApplied);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         MigrationVersion current = applied.map(MigrationVersion::fromVersion).orElse(MigrationVersion.EMPTY);
         Health.Builder health = current.compareTo(expected) >= 0 ? Health.up() : Health.outOfService();
         health.withDetail("schemaVersion", applied.orElse("none")).withDetail("expectedVersion", expected.getVersion());
@@ -58,6 +65,19 @@ class DatabaseHealthIndicator implements HealthIndicator {
             health.withDetail("error", "migrations pending");
         }
         return health.build();
+    }
+
+    private static Optional<String> latestApplied(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet history = statement.executeQuery(HISTORY_EXISTS)) {
+                if (!history.next() || !history.getBoolean(1)) {
+                    return Optional.empty();
+                }
+            }
+            try (ResultSet latest = statement.executeQuery(LATEST_APPLIED)) {
+                return latest.next() ? Optional.ofNullable(latest.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     private static MigrationVersion newestShippedMigration() {

@@ -81,4 +81,28 @@ class ReadinessIT extends IsolatedDatabase {
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(http.get("/ready").statusCode()).isEqualTo(200));
     }
+
+    /**
+     * After a long outage the pool's connection creator backs off for seconds between attempts; readiness has a
+     * connection of its own, so it says "ready" as soon as the database answers, not when the pool next tries.
+     */
+    @Test
+    void readyAgainWithinASecondOrSoOfTheDatabaseAnswering() {
+        TestDatabases.cutOff(database());
+        try {
+            // Ten seconds of probes (and pool attempts) against a database that refuses connections.
+            await().pollInterval(Duration.ofMillis(500))
+                    .during(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(15))
+                    .until(() -> http.get("/ready").statusCode() == 503
+                            && http.get("/api/v1/organization", "pl_no_such_key")
+                                            .statusCode()
+                                    >= 400);
+        } finally {
+            TestDatabases.restore(database());
+        }
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(http.get("/ready").statusCode()).isEqualTo(200));
+    }
 }
