@@ -43,7 +43,8 @@ class StartupIT {
 
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> http.get("/ready").statusCode() == 200);
-                assertThat(service.output()).contains("Created organization 'default'");
+                // The first-start bootstrap follows the migrations that made the service ready.
+                service.awaitOutput("Created organization 'default'", Duration.ofSeconds(30));
                 assertThat(organizations(database)).isEqualTo(1);
                 assertThat(service.terminate(Duration.ofSeconds(60))).isZero();
             }

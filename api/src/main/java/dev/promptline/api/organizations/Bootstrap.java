@@ -65,7 +65,8 @@ class Bootstrap implements ApplicationRunner {
         }
         if (!schemaReady) {
             // Migrations are left to a deploy job (DATABASE_MIGRATE_ON_START=false) and have not run yet.
-            log.info("Schema not migrated yet; the first organization is created at the next start");
+            log.info("Schema not migrated yet; the first organization is created once this process has migrated it, "
+                    + "or at the next start");
             return;
         }
         createFirstOrganization();
