@@ -52,7 +52,7 @@ public class ProblemErrorController implements ErrorController {
         return Problems.response(problems.create(code, detail, path));
     }
 
-    private static ErrorCode codeFor(int status) {
+    static ErrorCode codeFor(int status) {
         return switch (status) {
             case 400 -> ErrorCode.INVALID_REQUEST;
             case 401 -> ErrorCode.UNAUTHENTICATED;
