@@ -135,6 +135,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return validationProblem(errors, request);
     }
 
+    /** As the base class, without its WARN line per request: a wrong method is the caller's error, logged at DEBUG. */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+            HttpRequestMethodNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return handleExceptionInternal(e, null, headers, status, request);
+    }
+
     /**
      * Every other exception Spring MVC raises on its own (404, 405, 406, 413, 415, unreadable bodies, bad path
      * variables) ends here with its status already chosen; we give it our code, a useful detail and the request id.

@@ -143,6 +143,27 @@ class BadInputIT extends AuthenticatedApi {
         assertThat(failures).isEmpty();
     }
 
+    @Test
+    void aNullVariableAndATemplateNestedDeeplyAreClientErrors() {
+        String prompt = pathValues.get("promptId");
+        for (String action : List.of("render", "execute")) {
+            var response = http.postJson(
+                    "/api/v1/prompts/" + prompt + "/" + action, "{\"variables\": {\"name\": null}}", owner);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        }
+        String deepest = "{{#a}}".repeat(8_333) + "{{/a}}".repeat(8_333);
+        for (String template : List.of(
+                "{\"format\": \"text\", \"text\": \"%s\"}".formatted(deepest),
+                "{\"format\": \"chat\", \"messages\": [{\"role\": \"user\", \"content\": \"%s\"}]}"
+                        .formatted(deepest))) {
+            var response = http.postJson(
+                    "/api/v1/prompts",
+                    "{\"name\": \"deep-%s\", \"template\": %s}".formatted(UUID.randomUUID(), template),
+                    owner);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        }
+    }
+
     private void fuzzPath(Operation operation) {
         for (JsonNode parameter : operation.parameters("path")) {
             String name = parameter.get("name").asString();
@@ -295,7 +316,8 @@ class BadInputIT extends AuthenticatedApi {
             case "PATCH /api/v1/prompts/{promptId}" -> "{\"description\": \"d\", \"tags\": [\"t\"]}";
             case "PUT /api/v1/prompts/{promptId}/labels/{label}" -> "{\"version\": 1}";
             case "POST /api/v1/prompts/{promptId}/render", "POST /api/v1/prompts/{promptId}/execute" ->
-                "{\"variables\": {\"name\": \"x\"}}";
+                // Pinned: a valid mutation of another operation may add a version without the variable.
+                "{\"variables\": {\"name\": \"x\"}, \"version\": 1}";
             case "POST /api/v1/users" ->
                 "{\"email\": \"u-%s@example.com\", \"role\": \"member\"}".formatted(UUID.randomUUID());
             case "PATCH /api/v1/users/{userId}" -> "{\"name\": \"n\"}";
