@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * page. The requests are generated from {@code /v3/api-docs} at test time, so an endpoint added later is covered
  * without touching this test: each path, query and header parameter and each field of a request body (found through
  * the body's schema) gets, one at a time, every value of a corpus of bad input for its type, the rest of the request
- * staying valid so that the bad value reaches as deep as it can.
+ * staying valid so that the bad value reaches as deep as it can. A success on the way must be a status the document
+ * lists for the operation.
  */
 @TestPropertySource(
         properties = {"promptline.rate-limit.requests-per-minute=100000000", "promptline.rate-limit.burst=100000000"})
@@ -68,6 +69,9 @@ class BadInputIT extends AuthenticatedApi {
 
     private static final List<String> BAD_NUMBERS =
             List.of("0", "-1", "2147483648", "-2147483649", "1e308", "1.5", "NaN", "nope", "");
+
+    /** Replaced by a lone surrogate escape in the JSON text: valid JSON, but not a valid UTF-16 string. */
+    private static final String LONE_SURROGATE = "<lone-surrogate>";
 
     private static final String DEEP_TEMPLATE = "{{#a}}".repeat(8_000) + "{{/a}}".repeat(8_000);
 
@@ -222,6 +226,7 @@ class BadInputIT extends AuthenticatedApi {
                 case "string" -> {
                     badValues(fieldSchema).forEach(value -> values.add(NODES.stringNode(value)));
                     values.add(NODES.stringNode(DEEP_TEMPLATE));
+                    values.add(NODES.stringNode("a" + LONE_SURROGATE));
                     values.add(NODES.numberNode(42));
                 }
                 case "integer", "number" -> {
@@ -248,6 +253,7 @@ class BadInputIT extends AuthenticatedApi {
                         values.add(NODES.objectNode().putNull("name"));
                         values.add(NODES.objectNode().put("name", "\u0000"));
                         values.add(NODES.objectNode().put("\u0000", "x"));
+                        values.add(NODES.objectNode().put("name", LONE_SURROGATE));
                         values.add(NODES.objectNode().put("name", "x").put("x".repeat(300), "x"));
                     }
                     if (fieldSchema.has("properties")) {
@@ -265,7 +271,7 @@ class BadInputIT extends AuthenticatedApi {
             for (JsonNode value : values) {
                 ObjectNode body = seed.deepCopy();
                 set(body, path, value);
-                sendRaw(operation, JSON.writeValueAsString(body));
+                sendRaw(operation, JSON.writeValueAsString(body).replace(LONE_SURROGATE, "\\ud800"));
             }
         }
     }
@@ -416,6 +422,10 @@ class BadInputIT extends AuthenticatedApi {
                         abbreviate(response.body()));
         if (status >= 500) {
             failures.add(what);
+            return;
+        }
+        if (status < 300 && !operation.spec().path("responses").has(String.valueOf(status))) {
+            failures.add("undocumented status: " + what);
             return;
         }
         if (status >= 400) {
