@@ -22,23 +22,24 @@ final class LogSafe {
 
     private static String abbreviate(String text, int max) {
         var out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < max; i++) {
-            char c = text.charAt(i);
+        int read = 0;
+        for (; read < text.length() && out.length() < max; read++) {
+            char c = text.charAt(read);
             if (Character.isISOControl(c)) {
                 out.append("\\u%04x".formatted((int) c));
             } else {
                 out.append(c);
             }
         }
-        if (out.length() < text.length()) {
+        if (read < text.length()) {
             out.append("... (").append(text.length()).append(" chars)");
         }
         return out.toString();
     }
 
     /**
-     * One line for an exception: each cause's type and abbreviated message, and where the first was thrown, e.g.
-     * {@code IllegalStateException: boom (at dev.promptline.api.X.y(X.java:42)) <- SQLException: ...}.
+     * One line for an exception: each cause's type and abbreviated message, and the outermost one's nearest frame of
+     * our code, e.g. {@code IllegalStateException: boom (at dev.promptline.api.X.y(X.java:42)) <- SQLException: ...}.
      */
     static String summary(Throwable error) {
         var out = new StringBuilder();
@@ -57,9 +58,19 @@ final class LogSafe {
                 out.append(": ").append(abbreviate(cause.getMessage(), MAX_MESSAGE));
             }
             if (cause == error && cause.getStackTrace().length > 0) {
-                out.append(" (at ").append(cause.getStackTrace()[0]).append(')');
+                out.append(" (at ").append(where(cause.getStackTrace())).append(')');
             }
         }
         return out.toString();
+    }
+
+    /** Our own frame nearest the throw, which says more than the library frame on top; the top one if none. */
+    private static StackTraceElement where(StackTraceElement[] frames) {
+        for (StackTraceElement frame : frames) {
+            if (frame.getClassName().startsWith("dev.promptline.")) {
+                return frame;
+            }
+        }
+        return frames[0];
     }
 }
