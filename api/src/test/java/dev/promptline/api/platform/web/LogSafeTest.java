@@ -13,6 +13,26 @@ class LogSafeTest {
                 .endsWith("... (1000 chars)")
                 .hasSizeLessThan(150);
         assertThat(LogSafe.abbreviate("x".repeat(LogSafe.MAX_TEXT))).isEqualTo("x".repeat(LogSafe.MAX_TEXT));
+        // Escaped, 30 NULs outgrow the limit before all are read: still a cut, and said so.
+        assertThat(LogSafe.abbreviate("\u0000".repeat(30))).endsWith("... (30 chars)");
+    }
+
+    @Test
+    void aLibrarysExceptionPointsAtOurCallerNotTheLibrary() {
+        Exception error = assertThrowsNumberFormat();
+
+        assertThat(LogSafe.summary(error))
+                .startsWith("NumberFormatException: For input string: \"x\"")
+                .contains("(at dev.promptline.api.platform.web.LogSafeTest.assertThrowsNumberFormat(");
+    }
+
+    private static Exception assertThrowsNumberFormat() {
+        try {
+            Integer.parseInt("x");
+            throw new AssertionError("parsed");
+        } catch (NumberFormatException e) {
+            return e;
+        }
     }
 
     @Test
