@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -37,6 +38,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,6 +81,7 @@ class ExecutionController {
     @PostMapping(
             path = "/api/v1/prompts/{promptId}/execute",
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
+    @ResponseStatus(HttpStatus.OK)
     @Nullable
     ResponseEntity<ExecutionResponse> execute(
             @AuthenticationPrincipal Caller caller,
@@ -164,6 +167,7 @@ class ExecutionController {
 
     /** 202: the cancel is on its way to whichever replica runs the execution; read the record to see it end. */
     @PostMapping("/api/v1/executions/{executionId}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     ResponseEntity<ExecutionResponse> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId) {
         Execution execution = executions.cancel(caller, executionId);
         return ResponseEntity.accepted()

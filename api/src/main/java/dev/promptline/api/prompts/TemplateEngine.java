@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  */
 final class TemplateEngine {
     static final int MAX_OUTPUT_CHARS = 1_000_000;
+    static final int MAX_NESTING = 50;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     private final Mustache.Compiler compiler = Mustache.compiler()
@@ -66,6 +67,16 @@ final class TemplateEngine {
         if (!unexpected.isEmpty()) {
             throw PromptlineException.invalidField(
                     "#/variables", "not used by this version: " + String.join(", ", unexpected));
+        }
+        List<String> nulls = values.entrySet().stream()
+                .filter(entry -> entry.getValue() == null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        if (!nulls.isEmpty()) {
+            // JSON lets a caller send {"name": null}; Mustache would fail on it mid-render.
+            throw PromptlineException.invalidField(
+                    "#/variables", "must be text, not null: " + String.join(", ", nulls));
         }
         var budget = new int[] {MAX_OUTPUT_CHARS};
         return switch (template) {
@@ -111,10 +122,38 @@ final class TemplateEngine {
     }
 
     private Template compile(String source, String pointer) {
+        checkNesting(source, pointer);
         try {
             return compiler.compile(source);
         } catch (MustacheException e) {
             throw PromptlineException.invalidField(pointer, "is not a valid Mustache template: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The compiler, the visitor and the renderer all recurse once per nested section, so a template nesting thousands
+     * of sections (a 100 KB field holds over 8,000) overflows the stack. No prompt needs more than a few levels; the
+     * bound is checked on the tags before compiling. Changing delimiters would hide tags from this scan, so it is
+     * refused too.
+     */
+    private static void checkNesting(String source, String pointer) {
+        int depth = 0;
+        for (int open = source.indexOf("{{"); open >= 0; open = source.indexOf("{{", open + 2)) {
+            int kind = open + 2;
+            while (kind < source.length() && Character.isWhitespace(source.charAt(kind))) {
+                kind++;
+            }
+            char tag = kind < source.length() ? source.charAt(kind) : ' ';
+            if (tag == '#' || tag == '^') {
+                if (++depth > MAX_NESTING) {
+                    throw PromptlineException.invalidField(
+                            pointer, "nests sections more than %d deep".formatted(MAX_NESTING));
+                }
+            } else if (tag == '/') {
+                depth--;
+            } else if (tag == '=') {
+                throw PromptlineException.invalidField(pointer, "changing delimiters ({{=...=}}) is not supported");
+            }
         }
     }
 

@@ -21,6 +21,40 @@ class TemplateEngineTest {
     }
 
     @Test
+    void sectionsNestedBeyondTheLimitAreRefusedBeforeTheyOverflowTheStack() {
+        var deepest = new PromptTemplate.Text("{{#a}}".repeat(8_333) + "{{/a}}".repeat(8_333));
+        assertThatThrownBy(() -> engine.variables(deepest, "#/template"))
+                .isInstanceOf(PromptlineException.class)
+                .satisfies(e -> assertThat(((PromptlineException) e)
+                                .violations()
+                                .getFirst()
+                                .detail())
+                        .contains("nests sections more than 50 deep"));
+
+        var spaced = new PromptTemplate.Text("{{ #a }}".repeat(51) + "{{/a}}".repeat(51));
+        assertThatThrownBy(() -> engine.variables(spaced, "#/template")).isInstanceOf(PromptlineException.class);
+
+        var deepEnough = new PromptTemplate.Text("{{#a}}".repeat(50) + "x" + "{{/a}}".repeat(50));
+        assertThat(engine.render(deepEnough, engine.variables(deepEnough, "#/template"), Map.of("a", "yes")))
+                .containsExactly(new ChatMessage("user", "x"));
+    }
+
+    @Test
+    void changingDelimitersIsRefusedSinceItWouldHideSectionsFromTheNestingCheck() {
+        var text = new PromptTemplate.Text("{{=<% %>=}}<%#a%><%/a%>");
+        assertThatThrownBy(() -> engine.variables(text, "#/template")).isInstanceOf(PromptlineException.class);
+    }
+
+    @Test
+    void aNullValueIsAClientErrorNotAFailureMidRender() {
+        var text = new PromptTemplate.Text("Hi {{name}}");
+        var values = new java.util.HashMap<String, String>();
+        values.put("name", null);
+        assertThatThrownBy(() -> engine.render(text, engine.variables(text, "#/template"), values))
+                .isInstanceOf(PromptlineException.class);
+    }
+
+    @Test
     void rendersTextAsOneUserMessageWithoutHtmlEscaping() {
         var text = new PromptTemplate.Text("Classify: {{ticket}}");
         var variables = engine.variables(text, "#/template");

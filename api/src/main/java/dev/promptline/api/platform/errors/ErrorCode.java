@@ -21,6 +21,7 @@ public enum ErrorCode {
     MODEL_IN_USE(409, "Model in use", Category.CLIENT),
     PROMPT_NAME_TAKEN(409, "Prompt name already in use", Category.CLIENT),
     VERSION_CONFLICT(409, "Stale base version", Category.CLIENT),
+    CONFLICT(409, "Conflicts with stored data", Category.CLIENT),
     CREDENTIALS_NOT_CONFIGURED(422, "Credential encryption not configured", Category.CLIENT),
     MODEL_DISABLED(422, "Model is disabled", Category.CLIENT),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused for another request", Category.CLIENT),

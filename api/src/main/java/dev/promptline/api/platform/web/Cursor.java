@@ -32,7 +32,7 @@ public record Cursor(Instant createdAt, UUID id) {
         }
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8).split("/", 2);
-            return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+            return new Cursor(StorableTimestamps.requireStorable(Instant.parse(parts[0])), UUID.fromString(parts[1]));
         } catch (RuntimeException e) {
             throw new PromptlineException(
                     ErrorCode.INVALID_PARAMETER, "pageToken is not a token this API returned.", e);

@@ -28,9 +28,11 @@ final class JsonPointers {
             String pointer = pointer(mapping);
             return Optional.of(new FieldViolation(
                     pointer,
-                    mapping instanceof UnrecognizedPropertyException
-                            ? "is not a field of this request"
-                            : "has the wrong type or value"));
+                    switch (mapping) {
+                        case UnrecognizedPropertyException unknown -> "is not a field of this request";
+                        case RefusedValueException refused -> refused.reason();
+                        default -> "has the wrong type or value";
+                    }));
         }
         return Optional.empty();
     }
@@ -58,9 +60,12 @@ final class JsonPointers {
         }
         if (cause instanceof JacksonException mapping && !mapping.getPath().isEmpty()) {
             String pointer = pointer(mapping);
-            return cause instanceof UnrecognizedPropertyException
-                    ? "The field %s is not part of this request.".formatted(pointer)
-                    : "The field %s has the wrong type or format.".formatted(pointer);
+            return switch (cause) {
+                case UnrecognizedPropertyException unknown ->
+                    "The field %s is not part of this request.".formatted(pointer);
+                case RefusedValueException refused -> "The field %s %s.".formatted(pointer, refused.reason());
+                default -> "The field %s has the wrong type or format.".formatted(pointer);
+            };
         }
         if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
             return "A JSON request body is required.";

@@ -4,7 +4,11 @@ import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.FieldViolation;
 import dev.promptline.api.platform.errors.PromptlineException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -70,6 +75,39 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 request.getRequestURI()));
     }
 
+    /**
+     * Constraints on query, path and header parameters of a {@code @Validated} controller, checked by the method
+     * validation proxy: a 400 listing each bad parameter, like a bad body.
+     */
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> onConstraintViolation(ConstraintViolationException e, WebRequest request) {
+        List<FieldViolation> errors = e.getConstraintViolations().stream()
+                .map(violation -> new FieldViolation(pointer(violation.getPropertyPath()), violation.getMessage()))
+                .sorted(Comparator.comparing(FieldViolation::pointer))
+                .toList();
+        logIfOurs(ErrorCode.INVALID_REQUEST, e);
+        return validationProblem(errors, request);
+    }
+
+    /**
+     * A value the request validation let through but the database refuses. Whether that is the caller's doing is
+     * read from the SQLState: a rule on the data (class 22, NOT NULL, CHECK) is a 400, a clash with other rows
+     * (unique, foreign key) a 409; anything else stays a 500. The detail names the constraint, never the row.
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<ProblemDetail> onDataIntegrity(DataIntegrityViolationException e, HttpServletRequest request) {
+        ErrorCode code = DatabaseErrors.codeFor(e);
+        logIfOurs(code, e);
+        String detail = switch (code) {
+            case CONFLICT -> "The request conflicts with stored data%s.".formatted(DatabaseErrors.rule(e));
+            case INVALID_REQUEST ->
+                "A value in the request cannot be stored%s; check the request's fields."
+                        .formatted(DatabaseErrors.rule(e));
+            default -> "An unexpected error occurred. Quote the requestId when reporting it.";
+        };
+        return Problems.response(problems.create(code, detail, request.getRequestURI()));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> onUnexpected(Exception e, HttpServletRequest request) {
         logIfOurs(ErrorCode.INTERNAL, e);
@@ -95,6 +133,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                 String.valueOf(error.getDefaultMessage()))))
                 .toList();
         return validationProblem(errors, request);
+    }
+
+    /** As the base class, without its WARN line per request: a wrong method is the caller's error, logged at DEBUG. */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+            HttpRequestMethodNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return handleExceptionInternal(e, null, headers, status, request);
     }
 
     /**
@@ -177,13 +222,43 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 "Parameter '%s' has an invalid value '%s'%s."
                         .formatted(
                                 mismatch.getPropertyName(),
-                                mismatch.getValue(),
-                                mismatch.getRequiredType() == UUID.class ? "; expected a UUID" : "");
+                                LogSafe.abbreviate(String.valueOf(mismatch.getValue())),
+                                mismatch.getRequiredType() == UUID.class ? "; expected a UUID" : reason(mismatch));
             default ->
                 code == ErrorCode.INTERNAL
                         ? "An unexpected error occurred. Quote the requestId when reporting it."
                         : code.title() + ".";
         };
+    }
+
+    /** Why a conversion failed, when it was one of our rules (NUL characters, the instant range) that refused it. */
+    private static String reason(TypeMismatchException mismatch) {
+        for (Throwable cause = mismatch.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException refused
+                    && refused.getMessage() != null
+                    && (refused.getMessage().equals(InputDecoding.NUL_RULE)
+                            || refused.getMessage().equals(StorableTimestamps.RULE))) {
+                return "; it " + refused.getMessage();
+            }
+        }
+        return "";
+    }
+
+    /** {@code list.arg0.label} (method, parameter, property) to {@code #/label}: the method's name means nothing. */
+    private static String pointer(Path path) {
+        var names = new ArrayList<String>();
+        for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
+                continue;
+            }
+            if (node.getIndex() != null) {
+                names.add(String.valueOf(node.getIndex()));
+            }
+            if (node.getName() != null && !node.getName().startsWith("<")) {
+                names.add(node.getName());
+            }
+        }
+        return "#/" + String.join("/", names);
     }
 
     private static String path(WebRequest request) {
@@ -194,11 +269,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return "/";
     }
 
+    /**
+     * One line per error, whatever the caller sends: client errors at DEBUG, ours as a short summary (the exception
+     * chain and where it was thrown) with the request id from the MDC. The full stack trace is there at DEBUG, so a
+     * caller that can trigger an error cannot fill the log with kilobytes per request.
+     */
     private static void logIfOurs(ErrorCode code, Exception e) {
         switch (code.category()) {
-            case CLIENT -> log.debug("Client error {}: {}", code, e.getMessage());
-            case DEPENDENCY -> log.warn("Dependency error {}: {}", code, e.toString(), e);
-            case SERVER -> log.error("Unexpected error {}", code, e);
+            case CLIENT -> log.debug("Client error {}: {}", code, LogSafe.summary(e));
+            case DEPENDENCY -> log.warn("Dependency error {}: {}", code, LogSafe.summary(e));
+            case SERVER -> log.error("Unexpected error {}: {}", code, LogSafe.summary(e));
+        }
+        if (code.category() != ErrorCode.Category.CLIENT) {
+            log.debug("Stack trace of {}", code, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.promptline.api.platform.web;
 
 import dev.promptline.api.platform.errors.ErrorCode;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * and anything that escaped Spring MVC. Replaces Boot's whitelabel/JSON error page, so these too are problem details.
  */
 @RestController
+@Hidden // the container's error dispatch, not an operation of the API
 public class ProblemErrorController implements ErrorController {
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
     private static final String DETAIL_ATTRIBUTE = ProblemErrorController.class.getName() + ".detail";
@@ -42,7 +44,8 @@ public class ProblemErrorController implements ErrorController {
         ErrorCode code =
                 request.getAttribute(CODE_ATTRIBUTE) instanceof ErrorCode described ? described : codeFor(status);
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error) {
-            log.error("Unhandled error outside Spring MVC", error);
+            log.error("Unhandled error outside Spring MVC: {}", LogSafe.summary(error));
+            log.debug("Stack trace of the unhandled error", error);
         }
         String path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri
                 ? uri
@@ -52,7 +55,7 @@ public class ProblemErrorController implements ErrorController {
         return Problems.response(problems.create(code, detail, path));
     }
 
-    private static ErrorCode codeFor(int status) {
+    static ErrorCode codeFor(int status) {
         return switch (status) {
             case 400 -> ErrorCode.INVALID_REQUEST;
             case 401 -> ErrorCode.UNAUTHENTICATED;

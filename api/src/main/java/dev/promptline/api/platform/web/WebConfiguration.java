@@ -1,5 +1,6 @@
 package dev.promptline.api.platform.web;
 
+import java.time.Instant;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +18,8 @@ class WebConfiguration implements WebMvcConfigurer {
     @Override
     public void addFormatters(FormatterRegistry registry) {
         ApplicationConversionService.addApplicationConverters(registry);
+        // Registered last, so it wins over the standard Instant formatter for query parameters.
+        registry.addFormatterForFieldType(Instant.class, InputDecoding.instantParameters());
     }
 
     /** A number where text is expected is a client's mistake to report, not to paper over as "42". */

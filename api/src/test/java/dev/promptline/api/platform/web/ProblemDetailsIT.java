@@ -18,9 +18,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -171,6 +175,80 @@ class ProblemDetailsIT extends IsolatedDatabase {
         return counter == null ? 0 : counter.count();
     }
 
+    @Test
+    void databaseRefusalsOfTheCallersDataAreClientErrorsBySqlState() {
+        JsonNode check =
+                assertProblem(http.get("/test/database/23514"), 400, "INVALID_REQUEST", "/test/database/23514");
+        assertThat(check.get("detail").asString())
+                .contains("users_email_format")
+                .doesNotContain("ann@example.com");
+        assertProblem(http.get("/test/database/22P05"), 400, "INVALID_REQUEST", "/test/database/22P05");
+        assertProblem(http.get("/test/database/23502"), 400, "INVALID_REQUEST", "/test/database/23502");
+        JsonNode unique = assertProblem(http.get("/test/database/23505"), 409, "CONFLICT", "/test/database/23505");
+        assertThat(unique.get("detail").asString()).doesNotContain("ann@example.com");
+        assertProblem(http.get("/test/database/23503"), 409, "CONFLICT", "/test/database/23503");
+        assertProblem(http.get("/test/database/42P01"), 500, "INTERNAL", "/test/database/42P01");
+    }
+
+    @Nested
+    @ExtendWith(OutputCaptureExtension.class)
+    class Logging {
+        @Test
+        void anUnexpectedErrorIsOneShortLineWithItsRequestIdAndNoStackTrace(CapturedOutput output) {
+            http.send(http.request("/test/things/" + UUID.randomUUID())
+                    .header("X-Request-Id", "boom-1")
+                    .GET()
+                    .build());
+
+            List<String> lines = serviceLines(output, "boom-1");
+            assertThat(lines).as(output.getAll()).hasSize(1);
+            assertThat(lines.getFirst())
+                    .contains("\"ERROR\"")
+                    .contains("IllegalStateException")
+                    .doesNotContain("\\tat ")
+                    .hasSizeLessThan(1_500);
+        }
+
+        @Test
+        void databaseErrorsInLogsCarryNoRowContents(CapturedOutput output) {
+            http.send(http.request("/test/database/42P01")
+                    .header("X-Request-Id", "db-1")
+                    .GET()
+                    .build());
+            http.send(http.request("/test/database/23505")
+                    .header("X-Request-Id", "db-2")
+                    .GET()
+                    .build());
+
+            assertThat(serviceLines(output, "db-1")).hasSize(1);
+            assertThat(output.getAll()).doesNotContain("ann@example.com");
+        }
+
+        @Test
+        void clientErrorsAreNotLoggedAboveInfo(CapturedOutput output) {
+            for (var request : List.of(
+                    http.request("/nothing-here").GET(),
+                    http.request("/test/echo").DELETE(),
+                    http.request("/test/echo")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"\\u0000\"}")),
+                    http.request("/test/things/not-a-uuid").GET())) {
+                http.send(request.header("X-Request-Id", "client-1").build());
+            }
+            assertThat(serviceLines(output, "client-1")).as(output.getAll()).isEmpty();
+        }
+
+        /** Lines logged at WARN or above for the request, the access log aside. */
+        private List<String> serviceLines(CapturedOutput output, String requestId) {
+            return output.getAll()
+                    .lines()
+                    .filter(line -> line.contains("\"" + requestId + "\""))
+                    .filter(line -> !line.contains("dev.promptline.access"))
+                    .filter(line -> line.contains("\"WARN\"") || line.contains("\"ERROR\""))
+                    .toList();
+        }
+    }
+
     @Nested
     class RequestIds {
         @Test
@@ -226,6 +304,25 @@ class ProblemDetailsIT extends IsolatedDatabase {
 
     @RestController
     static class EchoController {
+        private final JdbcClient jdbc;
+
+        EchoController(JdbcClient jdbc) {
+            this.jdbc = jdbc;
+        }
+
+        /**
+         * Fails in the database with this SQLState, with a DETAIL quoting personal data as a unique key's does. The
+         * address is concatenated in SQL so that only the server's DETAIL holds it, not the statement's text.
+         */
+        @GetMapping("/test/database/{state}")
+        String refuse(@PathVariable @jakarta.validation.constraints.Pattern(regexp = "[0-9A-Z]{5}") String state) {
+            jdbc.sql("""
+                            DO $$ BEGIN RAISE EXCEPTION 'new row violates check constraint "users_email_format"'
+                            USING ERRCODE = '%s', DETAIL = 'Key (email)=(ann' || '@example.com) already exists.'; END $$
+                            """.formatted(state)).update();
+            return "unreachable";
+        }
+
         @PostMapping(path = "/test/echo", consumes = "application/json")
         EchoRequest echo(@Valid @RequestBody EchoRequest request) {
             return request;
