@@ -41,6 +41,7 @@ public class ExecutionService {
     private static final Logger log = LoggerFactory.getLogger(ExecutionService.class);
     private static final String DEFAULT_LABEL = "production";
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    private static final Duration REPLAY_POLL = Duration.ofMillis(200);
 
     private final PromptService prompts;
     private final ModelService models;
@@ -151,6 +152,34 @@ public class ExecutionService {
         var request = RuntimeRequests.execute(pending, model, models.providerCredential(model), messages, parameters);
         var run = new Run(pending, model, RuntimeCall.start(runtime.channel(), request, timeout), listener);
         return new Result(run.toEnd(), false);
+    }
+
+    /**
+     * The execution an earlier request with the same Idempotency-Key started, once it has ended: a retry (often sent
+     * because the first answer was lost) gets the outcome the first request got, not a snapshot of it running. Waits
+     * at most until a sweep would have closed it; the watcher hears {@code idle()} every heartbeat meanwhile, so a
+     * streaming client keeps its connection and one that left stops the wait.
+     */
+    public Execution awaitEnd(Caller caller, UUID id, ExecutionListener watcher) {
+        Execution execution = get(caller, id);
+        Instant giveUp = (execution.deadlineAt() == null ? Instant.now() : execution.deadlineAt())
+                .plus(properties.sweepGrace())
+                .plus(properties.sweepInterval());
+        long lastBeat = System.nanoTime();
+        while (!execution.status().isTerminal() && Instant.now().isBefore(giveUp)) {
+            try {
+                Thread.sleep(REPLAY_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return execution;
+            }
+            if (System.nanoTime() - lastBeat >= properties.heartbeat().toNanos()) {
+                watcher.idle();
+                lastBeat = System.nanoTime();
+            }
+            execution = get(caller, id);
+        }
+        return execution;
     }
 
     public Execution get(Caller caller, UUID id) {

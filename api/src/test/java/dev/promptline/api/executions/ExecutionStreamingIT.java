@@ -177,6 +177,68 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         assertThat(Http.json(different).get("code").asString()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
     }
 
+    @Test
+    void aStreamingRetryWithTheSameIdempotencyKeyReplaysTheExecution() {
+        int requests = OPENAI.requestCount();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}}";
+        List<Event> first;
+        try (var stream = open(body, "Idempotency-Key", key)) {
+            first = stream.rest();
+        }
+
+        List<Event> replayed;
+        try (var stream = open(body, "Idempotency-Key", key)) {
+            assertThat(stream.header("Idempotent-Replayed")).hasValue("true");
+            replayed = stream.rest();
+        }
+
+        String id = first.getFirst().data().get("executionId").asString();
+        assertThat(replayed).extracting(Event::name).containsExactly("started", "token_delta", "completed");
+        assertThat(replayed.getFirst().data().get("executionId").asString()).isEqualTo(id);
+        assertThat(replayed.get(1).data().get("text").asString()).isEqualTo("Category: billing");
+        assertThat(replayed.getLast().data()).isEqualTo(Http.json(http.get("/api/v1/executions/" + id, owner)));
+        assertThat(OPENAI.requestCount() - requests).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryOfAFailedExecutionGetsTheSameProblemNotA200() {
+        OPENAI.enqueue(Reply.status(400, "{\"error\": {\"message\": \"bad prompt\"}}"));
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}, \"stream\": false}";
+
+        var first =
+                http.send(executeRequest(body).header("Idempotency-Key", key).build());
+        var second =
+                http.send(executeRequest(body).header("Idempotency-Key", key).build());
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(422);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(first.statusCode());
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(Http.json(second).get("code").asString()).isEqualTo("PROVIDER_REJECTED");
+        assertThat(Http.json(second).get("executionId").asString())
+                .isEqualTo(Http.json(first).get("executionId").asString());
+    }
+
+    @Test
+    void aRetryWhileTheFirstRequestRunsAnswersOnceTheExecutionEnded() {
+        OPENAI.enqueue(Reply.stream("a", "b", "c").tokenInterval(Duration.ofMillis(400)));
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}}";
+        try (var stream = open(body, "Idempotency-Key", key)) {
+            String id = stream.require().data().get("executionId").asString();
+
+            // The same request, answered as JSON this time.
+            var retry = http.send(
+                    executeRequest(body).header("Idempotency-Key", key).build());
+
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+            assertThat(Http.json(retry).get("id").asString()).isEqualTo(id);
+            assertThat(Http.json(retry).get("status").asString()).isEqualTo("succeeded");
+            assertThat(Http.json(retry).get("output").asString()).isEqualTo("abc");
+        }
+    }
+
     private HttpRequest.Builder executeRequest(String body) {
         return http.request("/api/v1/prompts/" + prompt + "/execute")
                 .header("Authorization", owner)
@@ -190,8 +252,8 @@ class ExecutionStreamingIT extends AuthenticatedApi {
                 .asString();
     }
 
-    private EventStream open(String body) {
-        return EventStream.open(http, "/api/v1/prompts/" + prompt + "/execute", body, owner);
+    private EventStream open(String body, String... headers) {
+        return EventStream.open(http, "/api/v1/prompts/" + prompt + "/execute", body, owner, headers);
     }
 
     private static Event last(EventStream stream) {
