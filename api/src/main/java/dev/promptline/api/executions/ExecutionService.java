@@ -267,6 +267,9 @@ public class ExecutionService {
         private final RunningExecutions.Running registration;
         private ExecutionListener listener;
         private final StringBuilder output = new StringBuilder();
+        // What was streamed and tried so far: what an execution stopped before its terminal event is charged for.
+        private int deltas;
+        private int attempts;
         private final long startNanos = System.nanoTime();
         private long firstTokenNanos;
         private @Nullable Instant startedAt;
@@ -314,7 +317,7 @@ public class ExecutionService {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     registration.cancel("The API is shutting down");
-                    return outcome(ExecutionStatus.CANCELLED, "cancelled", "The API is shutting down", 0, 0);
+                    return stopped(ExecutionStatus.CANCELLED, "cancelled", "The API is shutting down");
                 }
                 switch (event) {
                     case null -> notify(ExecutionListener::idle);
@@ -323,10 +326,12 @@ public class ExecutionService {
                         executions.markRunning(pending.organizationId(), pending.id(), startedAt);
                         notify(watcher -> watcher.started(pending));
                     }
+                    case RuntimeEvent.AttemptStarted attempt -> attempts = Math.max(attempts, attempt.attempt());
                     case RuntimeEvent.TokenDelta delta -> {
                         if (output.isEmpty()) {
                             firstTokenNanos = System.nanoTime();
                         }
+                        deltas++;
                         output.append(delta.text());
                         notify(watcher -> watcher.token(delta.text()));
                     }
@@ -368,29 +373,32 @@ public class ExecutionService {
             String because = registration.cancelledBecause();
             return switch (failed.status()) {
                 case CANCELLED ->
-                    outcome(
+                    stopped(
                             ExecutionStatus.CANCELLED,
                             "cancelled",
-                            because != null ? because : "The call to the runtime was cancelled",
-                            0,
-                            0);
+                            because != null ? because : "The call to the runtime was cancelled");
                 case DEADLINE_EXCEEDED ->
-                    outcome(ExecutionStatus.TIMED_OUT, "timeout", "The execution's deadline passed", 0, 0);
+                    stopped(ExecutionStatus.TIMED_OUT, "timeout", "The execution's deadline passed");
                 case UNAVAILABLE ->
-                    outcome(
+                    stopped(
                             ExecutionStatus.FAILED,
                             "runtime_unavailable",
-                            "The agent runtime is not reachable: " + failed.description(),
-                            0,
-                            0);
+                            "The agent runtime is not reachable: " + failed.description());
                 default ->
-                    outcome(
+                    stopped(
                             ExecutionStatus.FAILED,
                             "internal",
-                            "The runtime call failed (%s): %s".formatted(failed.status(), failed.description()),
-                            0,
-                            0);
+                            "The runtime call failed (%s): %s".formatted(failed.status(), failed.description()));
             };
+        }
+
+        /**
+         * An execution whose call ended without a terminal event (cancelled, past its deadline, the runtime gone): the
+         * runtime could not report its usage, so it is what this side saw, counted as the runtime counts a broken
+         * stream: each token delta is one output token, input tokens unknown (0), and the attempts it announced.
+         */
+        private ExecutionOutcome stopped(ExecutionStatus status, String errorCode, String message) {
+            return outcome(status, errorCode, message, attempts, deltas);
         }
 
         private ExecutionOutcome outcome(

@@ -1,6 +1,7 @@
 package dev.promptline.api.executions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.promptline.api.testing.AuthenticatedApi;
@@ -55,7 +56,8 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         String model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"openai\", \"name\": \"fake\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \""
-                                + OPENAI.baseUrl() + "\", \"credential\": {\"apiKey\": \"sk-test\"}}",
+                                + OPENAI.baseUrl()
+                                + "\", \"credential\": {\"apiKey\": \"sk-test\"}, \"outputPricePerMillion\": 10}",
                         owner))
                 .get("id")
                 .asString();
@@ -135,6 +137,54 @@ class ExecutionStreamingIT extends AuthenticatedApi {
             var again = http.postJson("/api/v1/executions/" + id + "/cancel", "{}", owner);
             assertThat(again.statusCode()).isEqualTo(409);
         }
+    }
+
+    @Test
+    void aCancelledExecutionKeepsTheTokensStreamedItsAttemptsAndTheirCost() {
+        OPENAI.enqueue(
+                Reply.unavailable(), Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofMillis(500)));
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
+            String id = stream.require().data().get("executionId").asString();
+            assertThat(stream.require().name()).isEqualTo("token_delta");
+            assertThat(stream.require().name()).isEqualTo("token_delta");
+
+            http.postJson("/api/v1/executions/" + id + "/cancel", "{}", owner);
+            List<Event> rest = stream.rest();
+
+            int tokens = 2
+                    + (int) rest.stream()
+                            .filter(event -> event.name().equals("token_delta"))
+                            .count();
+            assertThat(rest.getLast().name()).isEqualTo("failed");
+            JsonNode stored = Http.json(http.get("/api/v1/executions/" + id, owner));
+            assertThat(stored.get("status").asString()).isEqualTo("cancelled");
+            assertThat(stored.get("usage").get("outputTokens").asInt()).isEqualTo(tokens);
+            assertThat(stored.get("attempts").asInt())
+                    .as("a 503, then the stream")
+                    .isEqualTo(2);
+            assertThat(stored.get("costUsd").asDouble()).isCloseTo(tokens * 10 / 1e6, within(1e-12));
+        }
+    }
+
+    @Test
+    void aTimedOutExecutionKeepsTheTokensStreamed() {
+        OPENAI.enqueue(
+                Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j").tokenInterval(Duration.ofMillis(300)));
+        List<Event> events;
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true, \"timeout\": \"1.5s\"}")) {
+            events = stream.rest();
+        }
+
+        int tokens = (int) events.stream()
+                .filter(event -> event.name().equals("token_delta"))
+                .count();
+        assertThat(tokens).isPositive();
+        String id = events.getFirst().data().get("executionId").asString();
+        JsonNode stored = Http.json(http.get("/api/v1/executions/" + id, owner));
+        assertThat(stored.get("status").asString()).isEqualTo("timed_out");
+        assertThat(stored.get("usage").get("outputTokens").asInt()).isEqualTo(tokens);
+        assertThat(stored.get("attempts").asInt()).isEqualTo(1);
+        assertThat(stored.get("costUsd").asDouble()).isCloseTo(tokens * 10 / 1e6, within(1e-12));
     }
 
     @Test
