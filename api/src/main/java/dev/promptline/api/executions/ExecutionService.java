@@ -42,6 +42,7 @@ public class ExecutionService {
     private static final String DEFAULT_LABEL = "production";
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final Duration REPLAY_POLL = Duration.ofMillis(200);
+    private static final Duration DISCONNECT_PROBE = Duration.ofMillis(300);
 
     private final PromptService prompts;
     private final ModelService models;
@@ -313,14 +314,17 @@ public class ExecutionService {
             while (true) {
                 RuntimeEvent event;
                 try {
-                    event = call.next(properties.heartbeat());
+                    // Until the first token, a short wait: the watcher probes its connection each time (see
+                    // ExecutionListener.probe), so a client gone before any output is noticed within a second
+                    // rather than after two heartbeats of a provider request paid for nobody.
+                    event = call.next(output.isEmpty() ? DISCONNECT_PROBE : properties.heartbeat());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     registration.cancel("The API is shutting down");
                     return stopped(ExecutionStatus.CANCELLED, "cancelled", "The API is shutting down");
                 }
                 switch (event) {
-                    case null -> notify(ExecutionListener::idle);
+                    case null -> notify(output.isEmpty() ? ExecutionListener::probe : ExecutionListener::idle);
                     case RuntimeEvent.Started started -> {
                         startedAt = Instant.now();
                         executions.markRunning(pending.organizationId(), pending.id(), startedAt);
