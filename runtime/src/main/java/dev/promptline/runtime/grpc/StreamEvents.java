@@ -137,6 +137,7 @@ final class StreamEvents implements EventSink {
             case CANCELLED -> ErrorCode.ERROR_CODE_CANCELLED;
             case ADDRESS_FORBIDDEN -> ErrorCode.ERROR_CODE_ADDRESS_FORBIDDEN;
             case INTERNAL -> ErrorCode.ERROR_CODE_INTERNAL;
+            case SHUTDOWN -> ErrorCode.ERROR_CODE_SHUTDOWN;
         };
     }
 
