@@ -320,8 +320,8 @@ public class ExecutionService {
                     event = call.next(output.isEmpty() ? DISCONNECT_PROBE : properties.heartbeat());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    registration.cancel("The API is shutting down");
-                    return stopped(ExecutionStatus.CANCELLED, "cancelled", "The API is shutting down");
+                    registration.shutDown();
+                    return stopped(ExecutionStatus.FAILED, "shutdown", RunningExecutions.SHUTTING_DOWN);
                 }
                 switch (event) {
                     case null -> notify(output.isEmpty() ? ExecutionListener::probe : ExecutionListener::idle);
@@ -364,6 +364,14 @@ public class ExecutionService {
 
         private ExecutionOutcome failure(RuntimeEvent.Failed failed) {
             String because = registration.cancelledBecause();
+            if (registration.isShutDown()) {
+                return outcome(
+                        ExecutionStatus.FAILED,
+                        "shutdown",
+                        RunningExecutions.SHUTTING_DOWN,
+                        failed.attempts(),
+                        failed.outputTokens());
+            }
             ExecutionStatus status = switch (failed.code()) {
                 case "timeout" -> ExecutionStatus.TIMED_OUT;
                 case "cancelled" -> ExecutionStatus.CANCELLED;
@@ -375,6 +383,9 @@ public class ExecutionService {
 
         private ExecutionOutcome callFailure(RuntimeEvent.CallFailed failed) {
             String because = registration.cancelledBecause();
+            if (registration.isShutDown()) {
+                return stopped(ExecutionStatus.FAILED, "shutdown", RunningExecutions.SHUTTING_DOWN);
+            }
             return switch (failed.status()) {
                 case CANCELLED ->
                     stopped(
