@@ -117,8 +117,8 @@ public final class RuntimeServer {
 
     /**
      * Stops gracefully: health says NOT_SERVING first (so health watchers stop sending), then new calls are refused
-     * (UNAVAILABLE) while running executions go on for up to {@code grace}; what still runs then is cancelled, which
-     * cancels its model call. Returns when the server has stopped; a second call (a second signal) waits for the
+     * (UNAVAILABLE) while running executions go on for up to {@code grace}; what still runs then is stopped, which
+     * aborts its model call and ends it with a failed event (shutdown, with its usage). Returns when the server has stopped; a second call (a second signal) waits for the
      * first instead of cutting its grace short.
      */
     public void stop(Duration grace) {
