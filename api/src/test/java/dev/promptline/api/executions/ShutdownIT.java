@@ -94,6 +94,38 @@ class ShutdownIT extends AuthenticatedApi {
         }
     }
 
+    /** Not a shutdown: the runtime vanished (SIGKILL). Its record still keeps what was streamed and paid for. */
+    @Test
+    void aSidecarKilledMidStreamLeavesARecordWithItsTokensAndCost() throws Exception {
+        int runtimePort = ServiceProcess.freePort();
+        try (var sidecar = RuntimeSidecar.start(runtimePort, Map.of("MODEL_ALLOWED_HOSTS", "127.0.0.1"));
+                var api = startApi(runtimePort)) {
+            var events = new ArrayList<Event>();
+            try (var stream = open(new Http(api.port))) {
+                events.add(stream.require());
+                events.add(stream.require());
+                events.add(stream.require());
+
+                sidecar.close();
+                events.addAll(stream.rest());
+            }
+
+            Event last = events.getLast();
+            assertThat(last.name()).as("%s", events).isEqualTo("failed");
+            assertThat(last.data().get("code").asString()).isEqualTo("RUNTIME_UNAVAILABLE");
+            long tokens = events.stream()
+                    .filter(event -> event.name().equals("token_delta"))
+                    .count();
+            ExecutionRow row = ExecutionRow.read(
+                    jdbc, events.getFirst().data().get("executionId").asString());
+            assertThat(row.status()).isEqualTo("failed");
+            assertThat(row.errorCode()).isEqualTo("runtime_unavailable");
+            assertThat(row.tokensOutput()).isEqualTo((int) tokens).isGreaterThanOrEqualTo(2);
+            assertThat(row.attempts()).isEqualTo(1);
+            assertThat(last.data().get("execution").get("costUsd").asDouble()).isEqualTo(tokens * 10 / 1e6);
+        }
+    }
+
     private void assertEndedAsShutdown(List<Event> events) {
         assertThat(events.getFirst().name()).isEqualTo("started");
         Event last = events.getLast();
