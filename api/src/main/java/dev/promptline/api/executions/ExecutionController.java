@@ -105,7 +105,7 @@ class ExecutionController {
                 || (request.stream() == null && accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE));
         if (!streamed) {
             var result = executions.execute(caller, new PromptId(promptId), command, ExecutionListener.NONE);
-            return answer(result);
+            return result.replayed() ? replay(caller, result.execution(), response) : answer(result);
         }
         var events = new ServerSentEvents(response, json);
         ExecutionService.Result result;
@@ -120,6 +120,10 @@ class ExecutionController {
             return null;
         }
         Execution execution = result.execution();
+        if (result.replayed()) {
+            replay(caller, execution, response, events);
+            return null;
+        }
         if (!events.isOpen()) {
             // Refused before the runtime accepted it, or a replay: a plain answer with a status code.
             return answer(result);
@@ -175,9 +179,47 @@ class ExecutionController {
                 .body(ExecutionResponse.from(execution));
     }
 
+    /**
+     * A retry with an Idempotency-Key answered as the first request was, once the execution ended: its record, or the
+     * same problem with the same status code when it did not succeed.
+     */
+    private ResponseEntity<ExecutionResponse> replay(Caller caller, Execution earlier, HttpServletResponse response) {
+        Execution execution = executions.awaitEnd(caller, earlier.id(), ExecutionListener.NONE);
+        response.setHeader(REPLAYED, "true");
+        return answer(new ExecutionService.Result(execution, true));
+    }
+
+    /**
+     * A streaming retry with an Idempotency-Key: the events a client would have read, from {@code started} to the
+     * terminal event, with the whole output as one {@code token_delta}. Keep-alive comments while the first request's
+     * execution still runs.
+     */
+    private void replay(Caller caller, Execution earlier, HttpServletResponse response, ServerSentEvents events) {
+        response.setHeader(REPLAYED, "true");
+        try {
+            events.started(earlier);
+            Execution execution = executions.awaitEnd(caller, earlier.id(), events);
+            if (execution.output() != null && !execution.output().isEmpty()) {
+                events.token(execution.output());
+            }
+            if (execution.status() == ExecutionStatus.SUCCEEDED) {
+                events.completed(execution);
+            } else if (execution.status().isTerminal()) {
+                events.failed(execution, problem(ExecutionFailures.of(execution)));
+            } else {
+                events.aborted(problem(new PromptlineException(
+                        ErrorCode.EXECUTION_FAILED,
+                        "The execution this Idempotency-Key started has not ended long after its deadline; read it"
+                                + " by its id later.")));
+            }
+        } catch (ExecutionListener.ClientGoneException e) {
+            // The client left; the execution is the first request's and runs on.
+        }
+    }
+
     private static ResponseEntity<ExecutionResponse> answer(ExecutionService.Result result) {
         Execution execution = result.execution();
-        if (execution.status().isTerminal() && execution.status() != ExecutionStatus.SUCCEEDED && !result.replayed()) {
+        if (execution.status().isTerminal() && execution.status() != ExecutionStatus.SUCCEEDED) {
             throw ExecutionFailures.of(execution);
         }
         var answer = ResponseEntity.ok().location(URI.create("/api/v1/executions/" + execution.id()));

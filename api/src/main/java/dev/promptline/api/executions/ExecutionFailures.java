@@ -31,6 +31,7 @@ final class ExecutionFailures {
             case "provider_unavailable" -> ErrorCode.PROVIDER_UNAVAILABLE;
             case "invalid_request", "auth_failed", "address_forbidden" -> ErrorCode.PROVIDER_REJECTED;
             case "runtime_unavailable" -> ErrorCode.RUNTIME_UNAVAILABLE;
+            case "shutdown" -> ErrorCode.SERVICE_SHUTTING_DOWN;
             default -> ErrorCode.EXECUTION_FAILED;
         };
     }

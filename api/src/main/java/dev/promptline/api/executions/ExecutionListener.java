@@ -17,6 +17,13 @@ public interface ExecutionListener {
     /** Nothing happened for a heartbeat interval. */
     default void idle() {}
 
+    /**
+     * Nothing happened for a moment while no output has come yet: a chance to find out that the client is gone. A
+     * closed connection only shows on a write: the first one after the client closed is answered with a reset, the
+     * next one fails. So a streaming watcher writes a few bytes each time.
+     */
+    default void probe() {}
+
     /** The watcher is gone: writing to it failed. */
     final class ClientGoneException extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -41,6 +41,8 @@ public class ExecutionService {
     private static final Logger log = LoggerFactory.getLogger(ExecutionService.class);
     private static final String DEFAULT_LABEL = "production";
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    private static final Duration REPLAY_POLL = Duration.ofMillis(200);
+    private static final Duration DISCONNECT_PROBE = Duration.ofMillis(300);
 
     private final PromptService prompts;
     private final ModelService models;
@@ -153,6 +155,34 @@ public class ExecutionService {
         return new Result(run.toEnd(), false);
     }
 
+    /**
+     * The execution an earlier request with the same Idempotency-Key started, once it has ended: a retry (often sent
+     * because the first answer was lost) gets the outcome the first request got, not a snapshot of it running. Waits
+     * at most until a sweep would have closed it; the watcher hears {@code idle()} every heartbeat meanwhile, so a
+     * streaming client keeps its connection and one that left stops the wait.
+     */
+    public Execution awaitEnd(Caller caller, UUID id, ExecutionListener watcher) {
+        Execution execution = get(caller, id);
+        Instant giveUp = (execution.deadlineAt() == null ? Instant.now() : execution.deadlineAt())
+                .plus(properties.sweepGrace())
+                .plus(properties.sweepInterval());
+        long lastBeat = System.nanoTime();
+        while (!execution.status().isTerminal() && Instant.now().isBefore(giveUp)) {
+            try {
+                Thread.sleep(REPLAY_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return execution;
+            }
+            if (System.nanoTime() - lastBeat >= properties.heartbeat().toNanos()) {
+                watcher.idle();
+                lastBeat = System.nanoTime();
+            }
+            execution = get(caller, id);
+        }
+        return execution;
+    }
+
     public Execution get(Caller caller, UUID id) {
         return executions
                 .find(caller.organizationId(), id)
@@ -238,6 +268,9 @@ public class ExecutionService {
         private final RunningExecutions.Running registration;
         private ExecutionListener listener;
         private final StringBuilder output = new StringBuilder();
+        // What was streamed and tried so far: what an execution stopped before its terminal event is charged for.
+        private int deltas;
+        private int attempts;
         private final long startNanos = System.nanoTime();
         private long firstTokenNanos;
         private @Nullable Instant startedAt;
@@ -281,23 +314,28 @@ public class ExecutionService {
             while (true) {
                 RuntimeEvent event;
                 try {
-                    event = call.next(properties.heartbeat());
+                    // Until the first token, a short wait: the watcher probes its connection each time (see
+                    // ExecutionListener.probe), so a client gone before any output is noticed within a second
+                    // rather than after two heartbeats of a provider request paid for nobody.
+                    event = call.next(output.isEmpty() ? DISCONNECT_PROBE : properties.heartbeat());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    registration.cancel("The API is shutting down");
-                    return outcome(ExecutionStatus.CANCELLED, "cancelled", "The API is shutting down", 0, 0);
+                    registration.shutDown();
+                    return stopped(ExecutionStatus.FAILED, "shutdown", RunningExecutions.SHUTTING_DOWN);
                 }
                 switch (event) {
-                    case null -> notify(ExecutionListener::idle);
+                    case null -> notify(output.isEmpty() ? ExecutionListener::probe : ExecutionListener::idle);
                     case RuntimeEvent.Started started -> {
                         startedAt = Instant.now();
                         executions.markRunning(pending.organizationId(), pending.id(), startedAt);
                         notify(watcher -> watcher.started(pending));
                     }
+                    case RuntimeEvent.AttemptStarted attempt -> attempts = Math.max(attempts, attempt.attempt());
                     case RuntimeEvent.TokenDelta delta -> {
                         if (output.isEmpty()) {
                             firstTokenNanos = System.nanoTime();
                         }
+                        deltas++;
                         output.append(delta.text());
                         notify(watcher -> watcher.token(delta.text()));
                     }
@@ -326,6 +364,14 @@ public class ExecutionService {
 
         private ExecutionOutcome failure(RuntimeEvent.Failed failed) {
             String because = registration.cancelledBecause();
+            if (registration.isShutDown()) {
+                return outcome(
+                        ExecutionStatus.FAILED,
+                        "shutdown",
+                        RunningExecutions.SHUTTING_DOWN,
+                        failed.attempts(),
+                        failed.outputTokens());
+            }
             ExecutionStatus status = switch (failed.code()) {
                 case "timeout" -> ExecutionStatus.TIMED_OUT;
                 case "cancelled" -> ExecutionStatus.CANCELLED;
@@ -337,31 +383,37 @@ public class ExecutionService {
 
         private ExecutionOutcome callFailure(RuntimeEvent.CallFailed failed) {
             String because = registration.cancelledBecause();
+            if (registration.isShutDown()) {
+                return stopped(ExecutionStatus.FAILED, "shutdown", RunningExecutions.SHUTTING_DOWN);
+            }
             return switch (failed.status()) {
                 case CANCELLED ->
-                    outcome(
+                    stopped(
                             ExecutionStatus.CANCELLED,
                             "cancelled",
-                            because != null ? because : "The call to the runtime was cancelled",
-                            0,
-                            0);
+                            because != null ? because : "The call to the runtime was cancelled");
                 case DEADLINE_EXCEEDED ->
-                    outcome(ExecutionStatus.TIMED_OUT, "timeout", "The execution's deadline passed", 0, 0);
+                    stopped(ExecutionStatus.TIMED_OUT, "timeout", "The execution's deadline passed");
                 case UNAVAILABLE ->
-                    outcome(
+                    stopped(
                             ExecutionStatus.FAILED,
                             "runtime_unavailable",
-                            "The agent runtime is not reachable: " + failed.description(),
-                            0,
-                            0);
+                            "The agent runtime is not reachable: " + failed.description());
                 default ->
-                    outcome(
+                    stopped(
                             ExecutionStatus.FAILED,
                             "internal",
-                            "The runtime call failed (%s): %s".formatted(failed.status(), failed.description()),
-                            0,
-                            0);
+                            "The runtime call failed (%s): %s".formatted(failed.status(), failed.description()));
             };
+        }
+
+        /**
+         * An execution whose call ended without a terminal event (cancelled, past its deadline, the runtime gone): the
+         * runtime could not report its usage, so it is what this side saw, counted as the runtime counts a broken
+         * stream: each token delta is one output token, input tokens unknown (0), and the attempts it announced.
+         */
+        private ExecutionOutcome stopped(ExecutionStatus status, String errorCode, String message) {
+            return outcome(status, errorCode, message, attempts, deltas);
         }
 
         private ExecutionOutcome outcome(

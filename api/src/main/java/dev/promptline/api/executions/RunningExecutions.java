@@ -1,5 +1,6 @@
 package dev.promptline.api.executions;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,8 @@ class RunningExecutions {
             this.call = call;
         }
 
+        private volatile boolean shutdown;
+
         void cancel(String because) {
             if (cancelledBecause == null) {
                 cancelledBecause = because;
@@ -29,11 +32,26 @@ class RunningExecutions {
             call.cancel(because);
         }
 
+        /** Stops it because this process is stopping: not anyone's cancel, so it ends failed as shutdown. */
+        void shutDown() {
+            shutdown = true;
+            cancel(SHUTTING_DOWN);
+        }
+
         @Nullable
         String cancelledBecause() {
             return cancelledBecause;
         }
+
+        boolean isShutDown() {
+            return shutdown;
+        }
     }
+
+    static final String SHUTTING_DOWN =
+            "The API was shutting down and its grace period (SHUTDOWN_GRACE_PERIOD) ran out";
+
+    private static final Duration SHUTDOWN_POLL = Duration.ofMillis(20);
 
     private final Map<UUID, Running> local = new ConcurrentHashMap<>();
     private volatile Consumer<UUID> broadcast = id -> {};
@@ -63,6 +81,19 @@ class RunningExecutions {
         }
         running.cancel("Cancelled through the API");
         return true;
+    }
+
+    /**
+     * Stops every execution running here because the process stops, and waits up to {@code wait} for their records
+     * to be finished; the number still running then.
+     */
+    int shutDownAll(Duration wait) throws InterruptedException {
+        local.values().forEach(Running::shutDown);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!local.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(SHUTDOWN_POLL);
+        }
+        return local.size();
     }
 
     /** Set by the cancel channel when Redis is configured; without it, cancellation reaches this process only. */

@@ -126,6 +126,8 @@ final class RuntimeCall {
                         failed.getAttempts(),
                         failed.getUsage().getOutputTokens());
             }
+            case ATTEMPT_STARTED ->
+                new RuntimeEvent.AttemptStarted(response.getAttemptStarted().getAttempt());
             case NODE_STARTED, NODE_COMPLETED, USAGE, EVENT_NOT_SET -> null;
         };
     }

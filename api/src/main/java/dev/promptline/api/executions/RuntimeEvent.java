@@ -13,6 +13,9 @@ sealed interface RuntimeEvent {
     /** A piece of output, in order. */
     record TokenDelta(String text) implements RuntimeEvent {}
 
+    /** An attempt at the provider began, counting from 1 (runtimes older than this event do not send it). */
+    record AttemptStarted(int attempt) implements RuntimeEvent {}
+
     /** Terminal: the execution succeeded. */
     record Completed(
             String output,

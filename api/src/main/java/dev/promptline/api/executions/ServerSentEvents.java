@@ -74,6 +74,14 @@ final class ServerSentEvents implements ExecutionListener {
         }
     }
 
+    /** An empty comment: two bytes, enough to find a closed connection on the next one. */
+    @Override
+    public void probe() {
+        if (open) {
+            write(":\n\n");
+        }
+    }
+
     void completed(Execution execution) {
         event("completed", ExecutionResponse.from(execution));
     }

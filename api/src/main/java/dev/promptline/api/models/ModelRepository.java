@@ -87,10 +87,7 @@ class ModelRepository {
         this.json = json;
     }
 
-    @Cacheable(
-            cacheNames = ModelCaches.MODELS,
-            key = "#organizationId.value() + ':' + #id.value()",
-            unless = "#result == null")
+    @Cacheable(cacheNames = ModelCaches.MODELS, key = "#organizationId.value() + ':' + #id.value()", sync = true)
     public Optional<Model> find(OrganizationId organizationId, ModelId id) {
         return jdbc.sql(FIND)
                 .param("organizationId", organizationId.value())

@@ -109,7 +109,7 @@ class ApiKeyRepository {
                 .optional();
     }
 
-    @Cacheable(cacheNames = ApiKeyCaches.API_KEYS, key = "#prefix", unless = "#result == null")
+    @Cacheable(cacheNames = ApiKeyCaches.API_KEYS, key = "#prefix", sync = true)
     public Optional<StoredKey> findForAuthentication(String prefix) {
         return jdbc.sql(FIND_FOR_AUTHENTICATION)
                 .param("prefix", prefix)

@@ -124,10 +124,7 @@ class PromptRepository {
         this.json = json;
     }
 
-    @Cacheable(
-            cacheNames = PromptCaches.PROMPTS,
-            key = "#organizationId.value() + ':' + #id.value()",
-            unless = "#result == null")
+    @Cacheable(cacheNames = PromptCaches.PROMPTS, key = "#organizationId.value() + ':' + #id.value()", sync = true)
     public Optional<Prompt> find(OrganizationId organizationId, PromptId id) {
         return findFresh(organizationId, id);
     }
@@ -141,10 +138,7 @@ class PromptRepository {
                 .optional();
     }
 
-    @Cacheable(
-            cacheNames = PromptCaches.PROMPT_IDS,
-            key = "#organizationId.value() + ':' + #name",
-            unless = "#result == null")
+    @Cacheable(cacheNames = PromptCaches.PROMPT_IDS, key = "#organizationId.value() + ':' + #name", sync = true)
     public Optional<PromptId> findIdByName(OrganizationId organizationId, String name) {
         return jdbc.sql(FIND_ID_BY_NAME)
                 .param("organizationId", organizationId.value())
@@ -256,7 +250,7 @@ class PromptRepository {
     @Cacheable(
             cacheNames = PromptCaches.VERSIONS,
             key = "#organizationId.value() + ':' + #promptId.value() + ':' + #version",
-            unless = "#result == null")
+            sync = true)
     public Optional<PromptVersion> findVersion(OrganizationId organizationId, PromptId promptId, int version) {
         return jdbc.sql(FIND_VERSION)
                 .param("organizationId", organizationId.value())

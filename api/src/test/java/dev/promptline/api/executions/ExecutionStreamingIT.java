@@ -1,6 +1,7 @@
 package dev.promptline.api.executions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.promptline.api.testing.AuthenticatedApi;
@@ -55,7 +56,8 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         String model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"openai\", \"name\": \"fake\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \""
-                                + OPENAI.baseUrl() + "\", \"credential\": {\"apiKey\": \"sk-test\"}}",
+                                + OPENAI.baseUrl()
+                                + "\", \"credential\": {\"apiKey\": \"sk-test\"}, \"outputPricePerMillion\": 10}",
                         owner))
                 .get("id")
                 .asString();
@@ -138,6 +140,54 @@ class ExecutionStreamingIT extends AuthenticatedApi {
     }
 
     @Test
+    void aCancelledExecutionKeepsTheTokensStreamedItsAttemptsAndTheirCost() {
+        OPENAI.enqueue(
+                Reply.unavailable(), Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofMillis(500)));
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true}")) {
+            String id = stream.require().data().get("executionId").asString();
+            assertThat(stream.require().name()).isEqualTo("token_delta");
+            assertThat(stream.require().name()).isEqualTo("token_delta");
+
+            http.postJson("/api/v1/executions/" + id + "/cancel", "{}", owner);
+            List<Event> rest = stream.rest();
+
+            int tokens = 2
+                    + (int) rest.stream()
+                            .filter(event -> event.name().equals("token_delta"))
+                            .count();
+            assertThat(rest.getLast().name()).isEqualTo("failed");
+            JsonNode stored = Http.json(http.get("/api/v1/executions/" + id, owner));
+            assertThat(stored.get("status").asString()).isEqualTo("cancelled");
+            assertThat(stored.get("usage").get("outputTokens").asInt()).isEqualTo(tokens);
+            assertThat(stored.get("attempts").asInt())
+                    .as("a 503, then the stream")
+                    .isEqualTo(2);
+            assertThat(stored.get("costUsd").asDouble()).isCloseTo(tokens * 10 / 1e6, within(1e-12));
+        }
+    }
+
+    @Test
+    void aTimedOutExecutionKeepsTheTokensStreamed() {
+        OPENAI.enqueue(
+                Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j").tokenInterval(Duration.ofMillis(300)));
+        List<Event> events;
+        try (var stream = open("{\"variables\": {\"ticket\": \"refund\"}, \"stream\": true, \"timeout\": \"1.5s\"}")) {
+            events = stream.rest();
+        }
+
+        int tokens = (int) events.stream()
+                .filter(event -> event.name().equals("token_delta"))
+                .count();
+        assertThat(tokens).isPositive();
+        String id = events.getFirst().data().get("executionId").asString();
+        JsonNode stored = Http.json(http.get("/api/v1/executions/" + id, owner));
+        assertThat(stored.get("status").asString()).isEqualTo("timed_out");
+        assertThat(stored.get("usage").get("outputTokens").asInt()).isEqualTo(tokens);
+        assertThat(stored.get("attempts").asInt()).isEqualTo(1);
+        assertThat(stored.get("costUsd").asDouble()).isCloseTo(tokens * 10 / 1e6, within(1e-12));
+    }
+
+    @Test
     void aClientThatLeavesCancelsItsExecution() {
         int request = OPENAI.requestCount();
         OPENAI.enqueue(Reply.stream("a", "b", "c", "d", "e").tokenInterval(Duration.ofSeconds(1)));
@@ -177,6 +227,68 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         assertThat(Http.json(different).get("code").asString()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
     }
 
+    @Test
+    void aStreamingRetryWithTheSameIdempotencyKeyReplaysTheExecution() {
+        int requests = OPENAI.requestCount();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}}";
+        List<Event> first;
+        try (var stream = open(body, "Idempotency-Key", key)) {
+            first = stream.rest();
+        }
+
+        List<Event> replayed;
+        try (var stream = open(body, "Idempotency-Key", key)) {
+            assertThat(stream.header("Idempotent-Replayed")).hasValue("true");
+            replayed = stream.rest();
+        }
+
+        String id = first.getFirst().data().get("executionId").asString();
+        assertThat(replayed).extracting(Event::name).containsExactly("started", "token_delta", "completed");
+        assertThat(replayed.getFirst().data().get("executionId").asString()).isEqualTo(id);
+        assertThat(replayed.get(1).data().get("text").asString()).isEqualTo("Category: billing");
+        assertThat(replayed.getLast().data()).isEqualTo(Http.json(http.get("/api/v1/executions/" + id, owner)));
+        assertThat(OPENAI.requestCount() - requests).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryOfAFailedExecutionGetsTheSameProblemNotA200() {
+        OPENAI.enqueue(Reply.status(400, "{\"error\": {\"message\": \"bad prompt\"}}"));
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}, \"stream\": false}";
+
+        var first =
+                http.send(executeRequest(body).header("Idempotency-Key", key).build());
+        var second =
+                http.send(executeRequest(body).header("Idempotency-Key", key).build());
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(422);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(first.statusCode());
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(Http.json(second).get("code").asString()).isEqualTo("PROVIDER_REJECTED");
+        assertThat(Http.json(second).get("executionId").asString())
+                .isEqualTo(Http.json(first).get("executionId").asString());
+    }
+
+    @Test
+    void aRetryWhileTheFirstRequestRunsAnswersOnceTheExecutionEnded() {
+        OPENAI.enqueue(Reply.stream("a", "b", "c").tokenInterval(Duration.ofMillis(400)));
+        String key = UUID.randomUUID().toString();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}}";
+        try (var stream = open(body, "Idempotency-Key", key)) {
+            String id = stream.require().data().get("executionId").asString();
+
+            // The same request, answered as JSON this time.
+            var retry = http.send(
+                    executeRequest(body).header("Idempotency-Key", key).build());
+
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+            assertThat(Http.json(retry).get("id").asString()).isEqualTo(id);
+            assertThat(Http.json(retry).get("status").asString()).isEqualTo("succeeded");
+            assertThat(Http.json(retry).get("output").asString()).isEqualTo("abc");
+        }
+    }
+
     private HttpRequest.Builder executeRequest(String body) {
         return http.request("/api/v1/prompts/" + prompt + "/execute")
                 .header("Authorization", owner)
@@ -190,8 +302,8 @@ class ExecutionStreamingIT extends AuthenticatedApi {
                 .asString();
     }
 
-    private EventStream open(String body) {
-        return EventStream.open(http, "/api/v1/prompts/" + prompt + "/execute", body, owner);
+    private EventStream open(String body, String... headers) {
+        return EventStream.open(http, "/api/v1/prompts/" + prompt + "/execute", body, owner, headers);
     }
 
     private static Event last(EventStream stream) {

@@ -2,13 +2,16 @@ package dev.promptline.api.executions;
 
 import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.promptline.api.testing.AuthenticatedApi;
+import dev.promptline.api.testing.EventStream;
 import dev.promptline.api.testing.Http;
 import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** Executing a prompt without streaming, through the in-process runtime, and the records it leaves. */
+/**
+ * Executing a prompt through the in-process runtime, and the records it leaves; mostly without streaming, all with the
+ * default heartbeat.
+ */
 @TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
 class ExecutionsIT extends AuthenticatedApi {
     private static final FakeProvider OPENAI = FakeProvider.openAi();
@@ -253,6 +259,29 @@ class ExecutionsIT extends AuthenticatedApi {
         var response = http.postJson("/api/v1/prompts/" + prompt + "/execute", body, owner);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Http.json(response).get("output").asString();
+    }
+
+    /**
+     * Here the heartbeat is the default 15 s: a client gone before the first token is found by the short probes
+     * before it, not by the heartbeat, and the provider request stops with it.
+     */
+    @Test
+    void aStreamingClientGoneBeforeTheFirstTokenIsNoticedWithinAboutASecond() {
+        String prompt = prompt(openAiModel(""), "Triage: {{ticket}}");
+        int request = OPENAI.requestCount();
+        OPENAI.enqueue(Reply.stream("late").firstTokenAfter(Duration.ofSeconds(60)));
+        String id;
+        try (var stream = EventStream.open(
+                http, "/api/v1/prompts/" + prompt + "/execute", "{\"variables\": {\"ticket\": \"x\"}}", owner)) {
+            id = stream.require().data().get("executionId").asString();
+        }
+
+        await().atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(Http.json(http.get("/api/v1/executions/" + id, owner))
+                                .get("status")
+                                .asString())
+                        .isEqualTo("cancelled"));
+        OPENAI.clientClosed(request).orTimeout(3, TimeUnit.SECONDS).join();
     }
 
     private String openAiModel(String extra) {

@@ -33,15 +33,17 @@ public final class EventStream implements AutoCloseable {
     }
 
     /** Posts {@code json} to {@code path} asking for an event stream, and checks that one started. */
-    public static EventStream open(Http http, String path, String json, String bearer) {
+    public static EventStream open(Http http, String path, String json, String bearer, String... headers) {
         var request = http.request(path)
                 .header("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         try {
-            var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            var response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             var stream = new EventStream(response);
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type"))
@@ -53,6 +55,11 @@ public final class EventStream implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A header of the response, if it has it. */
+    public java.util.Optional<String> header(String name) {
+        return response.headers().firstValue(name);
     }
 
     /** The next event, skipping comments (heartbeats); null at the end of the stream. */

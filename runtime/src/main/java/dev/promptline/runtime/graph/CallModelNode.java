@@ -40,7 +40,8 @@ final class CallModelNode implements NodeActionWithConfig<ExecutionState> {
                 .orElseThrow(() -> new IllegalStateException("The graph was run without its execution"));
         run.sink().nodeStarted(SinglePromptGraph.CALL_MODEL);
         try {
-            ModelResult result = run.client().stream(run.call(), run.sink()::tokenDelta, run.cancellation());
+            ModelResult result = run.client().stream(
+                    run.call(), run.sink()::tokenDelta, run.sink()::attemptStarted, run.cancellation());
             return ExecutionState.of(result);
         } catch (ModelCallException e) {
             // A failed call is an outcome of the execution, kept in its state; thrown, LangGraph4j would log it as

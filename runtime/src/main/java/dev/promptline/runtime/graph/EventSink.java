@@ -6,5 +6,8 @@ public interface EventSink {
 
     void tokenDelta(String text);
 
+    /** An attempt at the provider began, counting from 1. */
+    default void attemptStarted(int attempt) {}
+
     void nodeCompleted(String node);
 }

@@ -31,6 +31,7 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
     private final Map<ModelCall.Provider, ChatModelClient> clients;
     private final int defaultMaxAttempts;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, Cancellation> cancellations = new ConcurrentHashMap<>();
 
     public AgentRuntimeGrpcService(Map<ModelCall.Provider, ChatModelClient> clients) {
         this(clients, RuntimeSettings.DEFAULTS.maxAttempts());
@@ -68,9 +69,31 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
         }
     }
 
+    /**
+     * Stops every execution still running because the runtime is stopping: each ends with a {@code failed} event
+     * ({@code ERROR_CODE_SHUTDOWN}, the attempts and usage so far), which cancelling the calls would not send.
+     */
+    public void endRunning() {
+        cancellations.values().forEach(cancellation -> cancellation.cancel(Cancellation.Reason.SHUTTING_DOWN));
+    }
+
     private void run(
             String executionId, ModelCall call, ServerCallStreamObserver<ExecuteResponse> stream, Context context) {
         var cancellation = new Cancellation();
+        cancellations.put(executionId, cancellation);
+        try {
+            run(executionId, call, stream, context, cancellation);
+        } finally {
+            cancellations.remove(executionId);
+        }
+    }
+
+    private void run(
+            String executionId,
+            ModelCall call,
+            ServerCallStreamObserver<ExecuteResponse> stream,
+            Context context,
+            Cancellation cancellation) {
         // Not setOnCancelHandler: that callback is serialised behind this very method, which blocks until the run
         // ends. The call's Context is cancelled straight from the transport when the caller cancels, disconnects
         // or its deadline passes, so the listener aborts the model call at once.

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.promptline.runtime.graph.EventSink;
 import dev.promptline.runtime.graph.ExecutionState;
 import dev.promptline.runtime.llm.ModelCallException;
+import dev.promptline.runtime.v1.AttemptStarted;
 import dev.promptline.runtime.v1.ErrorCode;
 import dev.promptline.runtime.v1.ExecuteResponse;
 import dev.promptline.runtime.v1.ExecutionCompleted;
@@ -57,6 +58,13 @@ final class StreamEvents implements EventSink {
         }
         send(ExecuteResponse.newBuilder()
                 .setTokenDelta(TokenDelta.newBuilder().setText(text))
+                .build());
+    }
+
+    @Override
+    public void attemptStarted(int attempt) {
+        send(ExecuteResponse.newBuilder()
+                .setAttemptStarted(AttemptStarted.newBuilder().setAttempt(attempt))
                 .build());
     }
 
@@ -129,6 +137,7 @@ final class StreamEvents implements EventSink {
             case CANCELLED -> ErrorCode.ERROR_CODE_CANCELLED;
             case ADDRESS_FORBIDDEN -> ErrorCode.ERROR_CODE_ADDRESS_FORBIDDEN;
             case INTERNAL -> ErrorCode.ERROR_CODE_INTERNAL;
+            case SHUTDOWN -> ErrorCode.ERROR_CODE_SHUTDOWN;
         };
     }
 

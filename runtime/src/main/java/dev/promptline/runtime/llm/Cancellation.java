@@ -17,7 +17,9 @@ public final class Cancellation {
     public enum Reason {
         CALLER_CANCELLED,
         DEADLINE_PASSED,
-        FIRST_TOKEN_LATE
+        FIRST_TOKEN_LATE,
+        /** The runtime is stopping and its grace has run out. */
+        SHUTTING_DOWN
     }
 
     /** A callback's registration; closing it unregisters the callback. */
@@ -78,6 +80,9 @@ public final class Cancellation {
                         ModelCallException.Kind.TIMEOUT,
                         "The provider sent no token within the first-token timeout",
                         true);
+            case SHUTTING_DOWN ->
+                new ModelCallException(
+                        ModelCallException.Kind.SHUTDOWN, "The runtime was stopped before the execution ended", true);
         };
     }
 

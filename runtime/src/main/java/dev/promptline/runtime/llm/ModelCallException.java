@@ -18,7 +18,9 @@ public final class ModelCallException extends RuntimeException {
         TIMEOUT,
         CANCELLED,
         ADDRESS_FORBIDDEN,
-        INTERNAL
+        INTERNAL,
+        /** The runtime stopped before the call ended. */
+        SHUTDOWN
     }
 
     private final Kind kind;

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +38,14 @@ public final class RetryingChatModelClient implements ChatModelClient {
 
     @Override
     public ModelResult stream(ModelCall call, Consumer<String> tokens, Cancellation cancellation) {
+        return stream(call, tokens, attempt -> {}, cancellation);
+    }
+
+    @Override
+    public ModelResult stream(
+            ModelCall call, Consumer<String> tokens, IntConsumer attempts, Cancellation cancellation) {
         for (int attempt = 1; ; attempt++) {
+            attempts.accept(attempt);
             var streamed = new AtomicBoolean();
             try {
                 return attempt(call, tokens, cancellation, streamed).withAttempts(attempt);

@@ -2,6 +2,7 @@ package dev.promptline.runtime.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.promptline.runtime.grpc.AgentRuntimeGrpcService;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -39,6 +40,7 @@ public final class RuntimeServer {
     private static final Logger log = LoggerFactory.getLogger(RuntimeServer.class);
 
     private final Server server;
+    private final @Nullable AgentRuntimeGrpcService executions;
     private final HealthStatusManager health;
     private final RunningCalls running;
     private final ExecutorService calls;
@@ -47,8 +49,14 @@ public final class RuntimeServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private RuntimeServer(
-            Server server, HealthStatusManager health, RunningCalls running, ExecutorService calls, String where) {
+            Server server,
+            @Nullable AgentRuntimeGrpcService executions,
+            HealthStatusManager health,
+            RunningCalls running,
+            ExecutorService calls,
+            String where) {
         this.server = server;
+        this.executions = executions;
         this.health = health;
         this.running = running;
         this.calls = calls;
@@ -93,7 +101,13 @@ public final class RuntimeServer {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.SERVING);
         String where = inProcessName == null ? "port " + server.getPort() : "in-process name " + inProcessName;
-        return new RuntimeServer(server, health, running, calls, where);
+        return new RuntimeServer(
+                server,
+                service instanceof AgentRuntimeGrpcService executions ? executions : null,
+                health,
+                running,
+                calls,
+                where);
     }
 
     /** The TCP port the server listens on; {@code -1} in-process. */
@@ -103,8 +117,8 @@ public final class RuntimeServer {
 
     /**
      * Stops gracefully: health says NOT_SERVING first (so health watchers stop sending), then new calls are refused
-     * (UNAVAILABLE) while running executions go on for up to {@code grace}; what still runs then is cancelled, which
-     * cancels its model call. Returns when the server has stopped; a second call (a second signal) waits for the
+     * (UNAVAILABLE) while running executions go on for up to {@code grace}; what still runs then is stopped, which
+     * aborts its model call and ends it with a failed event (shutdown, with its usage). Returns when the server has stopped; a second call (a second signal) waits for the
      * first instead of cutting its grace short.
      */
     public void stop(Duration grace) {
@@ -121,8 +135,12 @@ public final class RuntimeServer {
                 running.running(),
                 grace);
         try {
-            if (!running.awaitNone(grace)) {
-                log.warn("{} executions still running after {}; cancelling them", running.running(), grace);
+            if (!running.awaitNone(grace) && executions != null) {
+                log.warn("{} executions still running after {}; ending them", running.running(), grace);
+                // Each ends with its own failed event (shutdown, with its usage) rather than a bare cancelled call,
+                // which its caller could not tell from its own cancel.
+                executions.endRunning();
+                running.awaitNone(CANCELLED_CALLS_WAIT);
             }
             // Cancels what is left: executions past the grace (and their model calls), and health Watch streams.
             server.shutdownNow();

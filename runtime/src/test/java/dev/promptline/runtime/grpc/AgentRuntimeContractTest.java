@@ -68,6 +68,7 @@ class AgentRuntimeContractTest {
 
         assertThat(events.getFirst().getStarted().getExecutionId()).isEqualTo(id);
         assertThat(events.get(1).getNodeStarted().getNode()).isEqualTo("call_model");
+        assertThat(events.get(2).getAttemptStarted().getAttempt()).isEqualTo(1);
         String streamed = String.join(
                 "",
                 events.stream()

@@ -8,6 +8,7 @@ import dev.promptline.runtime.testing.Reply;
 import dev.promptline.runtime.v1.AgentRuntimeServiceGrpc;
 import dev.promptline.runtime.v1.ChatMessage;
 import dev.promptline.runtime.v1.Credential;
+import dev.promptline.runtime.v1.ErrorCode;
 import dev.promptline.runtime.v1.ExecuteRequest;
 import dev.promptline.runtime.v1.ExecuteResponse;
 import dev.promptline.runtime.v1.ModelSpec;
@@ -118,6 +119,60 @@ class RuntimeMainTest {
                 assertThat(process.exitValue()).as(Files.readString(output)).isZero();
                 assertThat(events.getLast().getCompleted().getOutput()).isEqualTo("one two three four five");
                 assertThat(Files.readString(output)).contains("giving 1 running executions");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void anExecutionStillRunningWhenTheGraceRunsOutEndsWithAShutdownFailureAndItsUsage() throws Exception {
+        try (var provider = FakeProvider.openAi()) {
+            provider.setDefault(Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")
+                    .tokenInterval(Duration.ofMillis(400)));
+            Path output = start(
+                    Map.of("RUNTIME_PORT", "0", "RUNTIME_SHUTDOWN_GRACE", "1s", "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
+            int port = awaitListening(output);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .usePlaintext()
+                    .build();
+            try {
+                List<ExecuteResponse> events = new CopyOnWriteArrayList<>();
+                var ended = new CompletableFuture<Void>();
+                AgentRuntimeServiceGrpc.newStub(channel)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .execute(request(provider), new StreamObserver<>() {
+                            @Override
+                            public void onNext(ExecuteResponse event) {
+                                events.add(event);
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                                ended.completeExceptionally(error);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                ended.complete(null);
+                            }
+                        });
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> events.stream().anyMatch(ExecuteResponse::hasTokenDelta));
+
+                process.destroy();
+
+                ended.get(15, TimeUnit.SECONDS);
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+                long deltas =
+                        events.stream().filter(ExecuteResponse::hasTokenDelta).count();
+                var failed = events.getLast().getFailed();
+                assertThat(failed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_SHUTDOWN);
+                assertThat(failed.getRetryable()).isTrue();
+                assertThat(failed.getAttempts()).isEqualTo(1);
+                assertThat(failed.getUsage().getOutputTokens()).isEqualTo((int) deltas);
+                assertThat(deltas).isBetween(1L, 11L);
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

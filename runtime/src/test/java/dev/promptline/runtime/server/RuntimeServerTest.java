@@ -12,6 +12,7 @@ import dev.promptline.runtime.llm.ModelCall;
 import dev.promptline.runtime.llm.ModelResult;
 import dev.promptline.runtime.v1.AgentRuntimeServiceGrpc;
 import dev.promptline.runtime.v1.ChatMessage;
+import dev.promptline.runtime.v1.ErrorCode;
 import dev.promptline.runtime.v1.ExecuteRequest;
 import dev.promptline.runtime.v1.ExecuteResponse;
 import dev.promptline.runtime.v1.ModelSpec;
@@ -131,15 +132,16 @@ class RuntimeServerTest {
     }
 
     @Test
-    void anExecutionStillRunningAfterTheGracePeriodIsCancelled() {
+    void anExecutionStillRunningAfterTheGracePeriodIsStoppedAndEndsAsShutdown() {
         var running = new Execution(channel, request());
         running.awaitStarted();
 
         server.stop(Duration.ofMillis(100));
 
         await().atMost(Duration.ofSeconds(5)).untilTrue(model.cancelled);
-        await().atMost(Duration.ofSeconds(5)).until(() -> running.error.get() != null);
+        await().atMost(Duration.ofSeconds(5)).untilTrue(running.ended);
         assertThat(running.events).noneMatch(ExecuteResponse::hasCompleted);
+        assertThat(running.events.getLast().getFailed().getCode()).isEqualTo(ErrorCode.ERROR_CODE_SHUTDOWN);
     }
 
     private ServingStatus check(String service) {
@@ -163,6 +165,7 @@ class RuntimeServerTest {
     private static final class Execution implements StreamObserver<ExecuteResponse> {
         final List<ExecuteResponse> events = new CopyOnWriteArrayList<>();
         final AtomicReference<@Nullable Throwable> error = new AtomicReference<>();
+        final AtomicBoolean ended = new AtomicBoolean();
 
         Execution(ManagedChannel channel, ExecuteRequest request) {
             AgentRuntimeServiceGrpc.newStub(channel)
@@ -185,7 +188,9 @@ class RuntimeServerTest {
         }
 
         @Override
-        public void onCompleted() {}
+        public void onCompleted() {
+            ended.set(true);
+        }
     }
 
     /** A Watch stream on the health service, recording every status it is told. */

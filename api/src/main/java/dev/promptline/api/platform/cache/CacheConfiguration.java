@@ -5,7 +5,6 @@ import dev.promptline.api.platform.redis.RedisProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -18,13 +17,7 @@ import org.springframework.cache.support.NoOpCacheManager;
 import org.springframework.cache.support.SimpleCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.cache.BatchStrategies;
-import org.springframework.data.redis.cache.RedisCacheConfiguration;
-import org.springframework.data.redis.cache.RedisCacheManager;
-import org.springframework.data.redis.cache.RedisCacheWriter;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.serializer.JacksonJsonRedisSerializer;
-import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,38 +42,25 @@ class CacheConfiguration implements CachingConfigurer {
     @Bean
     @ConditionalOnRedis
     CacheManager redisCacheManager(
-            RedisConnectionFactory connections,
+            StringRedisTemplate redis,
             JsonMapper json,
             CacheProperties properties,
-            RedisProperties redis,
+            RedisProperties redisProperties,
             List<CacheDefinition> definitions,
             CacheEvictionChannel evictions) {
-        Map<String, RedisCacheConfiguration> configurations = new LinkedHashMap<>();
-        for (CacheDefinition definition : definitions) {
-            configurations.put(
-                    definition.name(),
-                    RedisCacheConfiguration.defaultCacheConfig()
-                            .entryTtl(properties.ttlOf(definition.name()))
-                            .disableCachingNullValues()
-                            .computePrefixWith(name -> redis.keyPrefix() + name + ":v1:")
-                            .serializeValuesWith(RedisSerializationContext.SerializationPair.fromSerializer(
-                                    new JacksonJsonRedisSerializer<>(json, definition.valueType()))));
-        }
-        RedisCacheManager shared = RedisCacheManager.builder(
-                        RedisCacheWriter.nonLockingRedisCacheWriter(connections, BatchStrategies.scan(1000)))
-                .withInitialCacheConfigurations(configurations)
-                .disableCreateOnMissingCache()
-                .build();
-        shared.afterPropertiesSet();
         Map<String, TwoLevelCache> caches = new LinkedHashMap<>();
         for (CacheDefinition definition : definitions) {
+            var shared = new SharedTier(
+                    definition.name(),
+                    definition.valueType(),
+                    properties.ttlOf(definition.name()),
+                    redisProperties.keyPrefix(),
+                    redis,
+                    json);
             caches.put(
                     definition.name(),
                     new TwoLevelCache(
-                            Objects.requireNonNull(shared.getCache(definition.name())),
-                            properties.localTtlOf(definition.name()),
-                            properties.localMaxEntries(),
-                            evictions));
+                            shared, properties.localTtlOf(definition.name()), properties.localMaxEntries(), evictions));
         }
         evictions.deliverTo(caches);
         var manager = new SimpleCacheManager();

@@ -6,28 +6,40 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;
 
 /**
  * A cache held in this process in front of the shared one in Redis. Reads try the local entry first, then Redis,
- * then the caller's loader; writes go to both. An eviction removes the local entry, the Redis entry, and is
- * published, so every replica drops its own local entry as well. The local entry's TTL is the safety net for an
- * eviction a replica did not hear (Redis unreachable, a subscription lost for a while).
+ * then the caller's loader; an eviction removes the local entry, the Redis entry, and is published, so every replica
+ * drops its own local entry as well. The local entry's TTL is the safety net for an eviction a replica did not hear
+ * (Redis unreachable, a subscription lost for a while).
+ *
+ * <p>A value loaded after a miss is stored only if no eviction of its key (and no clear) came while it was loaded,
+ * in either tier: otherwise a read that fetched the row a write was replacing would store it after the write's
+ * eviction, and later reads would get the old version back (see {@link SharedTier}). Here that check is a
+ * generation per key (striped, so memory stays bounded: a shared stripe only costs a skipped store), bumped before
+ * the entry is removed, and checked by the store under the entry's lock. This only works through {@link #get(Object, Callable)}, so every
+ * {@code @Cacheable} on these caches says {@code sync = true}.
  *
  * <p>Local keys are the key's string form, as Redis keys are, so a published key names the same entry everywhere.
  * Values are kept as they are, not copied: every cached type is an immutable record.
  */
 final class TwoLevelCache implements Cache {
-    private final Cache shared;
+    private static final Logger log = LoggerFactory.getLogger(TwoLevelCache.class);
+    private static final int STRIPES = 4096;
+
+    private final SharedTier shared;
     private final com.github.benmanes.caffeine.cache.Cache<String, ValueWrapper> local;
     private final CacheEvictionChannel channel;
-    // Bumped by every local eviction: an entry read from Redis while an eviction arrived is not kept locally, since
-    // it may be the very value the eviction was about.
-    private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLongArray keyGenerations = new AtomicLongArray(STRIPES);
+    private final AtomicLong clears = new AtomicLong();
 
-    TwoLevelCache(Cache shared, Duration localTtl, long maxEntries, CacheEvictionChannel channel) {
+    TwoLevelCache(SharedTier shared, Duration localTtl, long maxEntries, CacheEvictionChannel channel) {
         this.shared = requireNonNull(shared, "shared is null");
         this.local = Caffeine.newBuilder()
                 .expireAfterWrite(localTtl)
@@ -38,12 +50,12 @@ final class TwoLevelCache implements Cache {
 
     @Override
     public String getName() {
-        return shared.getName();
+        return shared.name();
     }
 
     @Override
     public Object getNativeCache() {
-        return shared.getNativeCache();
+        return shared;
     }
 
     @Override
@@ -53,12 +65,13 @@ final class TwoLevelCache implements Cache {
         if (cached != null) {
             return cached;
         }
-        long before = evictions.get();
-        ValueWrapper stored = shared.get(key);
-        if (stored != null && stored.get() != null && evictions.get() == before) {
-            local.put(localKey, new SimpleValueWrapper(stored.get()));
+        LocalGeneration generation = localGeneration(localKey);
+        Object stored = shared.lookup(localKey).value();
+        if (stored == null) {
+            return null;
         }
-        return stored;
+        keepLocally(localKey, stored, generation);
+        return new SimpleValueWrapper(stored);
     }
 
     @Override
@@ -72,12 +85,25 @@ final class TwoLevelCache implements Cache {
         return (T) value;
     }
 
+    /** What {@code @Cacheable(sync = true)} calls: the loaded value is stored only if it is still current. */
     @Override
     @SuppressWarnings("unchecked")
     public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
-        ValueWrapper wrapper = get(key);
-        if (wrapper != null) {
-            return (T) wrapper.get();
+        String localKey = key.toString();
+        ValueWrapper cached = local.getIfPresent(localKey);
+        if (cached != null) {
+            return (T) cached.get();
+        }
+        LocalGeneration generation = localGeneration(localKey);
+        SharedTier.Lookup lookup = null;
+        try {
+            lookup = shared.lookup(localKey);
+        } catch (RuntimeException e) {
+            log.warn("Cache {} could not read Redis, reading the source: {}", getName(), e.toString());
+        }
+        if (lookup != null && lookup.value() != null) {
+            keepLocally(localKey, lookup.value(), generation);
+            return (T) lookup.value();
         }
         T value;
         try {
@@ -85,44 +111,96 @@ final class TwoLevelCache implements Cache {
         } catch (Exception e) {
             throw new ValueRetrievalException(key, valueLoader, e);
         }
-        if (value != null) {
-            put(key, value);
+        if (value != null && storeShared(localKey, value, lookup)) {
+            keepLocally(localKey, value, generation);
         }
         return value;
     }
 
-    /** Local first: while Redis is unreachable this replica still caches, bounded by the local TTL. */
+    /** A value the caller knows to be current; local first, so that while Redis is unreachable this replica caches. */
     @Override
     public void put(Object key, @Nullable Object value) {
         if (value == null) {
             return;
         }
         local.put(key.toString(), new SimpleValueWrapper(value));
-        shared.put(key, value);
+        shared.put(key.toString(), value);
     }
 
+    /**
+     * Redis first, then this replica's memory, as every other replica hears it: a read here between the two would
+     * otherwise find the old value still in Redis and keep it locally after the local eviction. The local eviction
+     * happens even when Redis cannot be reached.
+     */
     @Override
     public void evict(Object key) {
-        evictLocally(key.toString());
-        shared.evict(key);
+        try {
+            shared.evict(key.toString());
+        } finally {
+            evictLocally(key.toString());
+        }
         channel.publishEviction(getName(), key.toString());
     }
 
     @Override
     public void clear() {
-        clearLocally();
-        shared.clear();
+        try {
+            shared.clear();
+        } finally {
+            clearLocally();
+        }
         channel.publishClear(getName());
     }
 
-    /** What another replica's eviction asks of this one. */
+    /** What another replica's eviction asks of this one. The generation moves first: see the class comment. */
     void evictLocally(String key) {
-        evictions.incrementAndGet();
+        keyGenerations.incrementAndGet(stripe(key));
         local.invalidate(key);
     }
 
     void clearLocally() {
-        evictions.incrementAndGet();
+        clears.incrementAndGet();
         local.invalidateAll();
     }
+
+    /**
+     * False when Redis says an eviction came while the value was loaded: then it is not kept here either. When Redis
+     * could not be read or written, the value is kept here only, bounded by the local TTL and this replica's own
+     * evictions.
+     */
+    private boolean storeShared(String key, Object value, SharedTier.@Nullable Lookup lookup) {
+        if (lookup == null) {
+            return true;
+        }
+        try {
+            return shared.putIfCurrent(key, value, lookup);
+        } catch (RuntimeException e) {
+            log.warn("Cache {} could not write Redis: {}", getName(), e.toString());
+            return true;
+        }
+    }
+
+    /**
+     * Checks and stores in one step, under the entry's lock: stored first and checked after, the old value would be
+     * visible to other readers for a moment after the eviction. An eviction bumps the generation before it removes the
+     * entry, so it either fails this check or removes what this stored. A clear walks every entry without taking
+     * their locks, so a store it may have walked past is taken back.
+     */
+    private void keepLocally(String key, Object value, LocalGeneration before) {
+        var entry = new SimpleValueWrapper(value);
+        local.asMap().compute(key, (k, present) -> before.equals(localGeneration(k)) ? entry : present);
+        if (before.clears() != clears.get()) {
+            local.asMap().remove(key, entry);
+        }
+    }
+
+    private LocalGeneration localGeneration(String key) {
+        return new LocalGeneration(keyGenerations.get(stripe(key)), clears.get());
+    }
+
+    private static int stripe(String key) {
+        return Math.floorMod(key.hashCode(), STRIPES);
+    }
+
+    private record LocalGeneration(long key, long clears) {}
 }

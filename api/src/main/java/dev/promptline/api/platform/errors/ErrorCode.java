@@ -36,6 +36,7 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too many requests", Category.CLIENT),
     DATABASE_UNAVAILABLE(503, "Database unavailable", Category.DEPENDENCY),
     RUNTIME_UNAVAILABLE(503, "Agent runtime unavailable", Category.DEPENDENCY),
+    SERVICE_SHUTTING_DOWN(503, "Service shutting down", Category.DEPENDENCY),
     PROVIDER_UNAVAILABLE(502, "The provider failed", Category.DEPENDENCY),
     EXECUTION_TIMED_OUT(504, "Execution timed out", Category.DEPENDENCY),
     EXECUTION_FAILED(500, "Execution failed in the runtime", Category.SERVER),

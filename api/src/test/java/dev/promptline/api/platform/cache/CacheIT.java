@@ -72,11 +72,13 @@ class CacheIT extends AuthenticatedApi {
         String id = create();
         for (int base = 1; base <= 5; base++) {
             assertThat(latest(id)).isEqualTo(base);
-            http.postJson(
+            var written = http.postJson(
                     "/api/v1/prompts/" + id + "/versions",
                     "{\"baseVersion\": %d, \"template\": {\"format\": \"text\", \"text\": \"v%d {{ticket}}\"}}"
                             .formatted(base, base + 1),
                     owner);
+            // A write that did not happen is not a stale read.
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
             assertThat(latest(id))
                     .as("right after writing version %d", base + 1)
                     .isEqualTo(base + 1);
