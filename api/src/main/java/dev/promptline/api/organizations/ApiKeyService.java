@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Issues, lists, revokes and authenticates API keys. */
 @Service
@@ -90,8 +91,16 @@ public class ApiKeyService implements CallerAuthenticator {
         return keys.find(caller.organizationId(), id).orElseThrow(() -> notFound(id));
     }
 
-    /** Revoking is immediate and final; revoking twice keeps the first time. */
+    /**
+     * Revoking is immediate and final; revoking twice keeps the first time. Nobody can revoke the key of a user who
+     * outranks them: an admin who could revoke the owners' keys could lock every owner out for good.
+     */
+    @Transactional
     public ApiKey revoke(Caller caller, UUID id) {
+        ApiKey key = get(caller, id);
+        // The holder's role is read with a share lock, so it cannot become owner between this check and the revoke.
+        User holder = users.findForShare(caller.organizationId(), key.userId()).orElseThrow(() -> notFound(id));
+        UserService.requireNotOutranked(caller, holder.role(), "revoke a key of");
         ApiKey revoked = keys.revoke(caller.organizationId(), id).orElseThrow(() -> notFound(id));
         caches.evictAfterCommit(ApiKeyCaches.API_KEYS, revoked.prefix());
         return revoked;

@@ -15,6 +15,9 @@ class OrganizationRepository {
     // Serialises first-start bootstrap across replicas starting at once; released at commit.
     private static final String LOCK_BOOTSTRAP = "SELECT pg_advisory_xact_lock(7061627473747270)";
 
+    // The lock the users_keep_an_owner trigger takes too; NO KEY UPDATE leaves inserts elsewhere unblocked.
+    private static final String LOCK = "SELECT 1 FROM organizations WHERE id = :id FOR NO KEY UPDATE";
+
     private final JdbcClient jdbc;
 
     OrganizationRepository(JdbcClient jdbc) {
@@ -38,6 +41,11 @@ class OrganizationRepository {
                 .param("slug", slug)
                 .query(UUID.class)
                 .single());
+    }
+
+    /** Serialises changes to an organization's users until the transaction ends. */
+    void lockForMembershipChange(OrganizationId id) {
+        jdbc.sql(LOCK).param("id", id.value()).query().listOfRows();
     }
 
     boolean anyExists() {
