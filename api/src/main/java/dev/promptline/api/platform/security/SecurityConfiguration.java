@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -24,13 +25,27 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
- * Who may call what. Every {@code /api/**} request needs an API key; reads need any role, writes need member or
- * above, and managing the organization's users and keys needs admin or above. Probes, the OpenAPI document and
- * Swagger UI are open. Refusals are problem details, written through the same error dispatch as every other error.
+ * Who may call what. Denied by default: every path needs an API key unless it is one of {@link #PUBLIC} (probes,
+ * the OpenAPI document, Swagger UI, the error page) or an actuator endpoint on the management port, so a new
+ * endpoint cannot be public by accident. Reads need any role, writes need member or above, and managing the
+ * organization's users and keys needs admin or above. Refusals are problem details, written through the same error
+ * dispatch as every other error; an unknown path without a key is refused as unauthenticated, not found.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityConfiguration {
+    /** The only paths of the API's port that need no key. */
+    static final String[] PUBLIC = {
+        "/health",
+        "/ready",
+        "/v3/api-docs",
+        "/v3/api-docs.yaml",
+        "/v3/api-docs/**",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/error"
+    };
+
     private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**"};
 
     @Bean
@@ -86,6 +101,12 @@ class SecurityConfiguration {
                         exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
                 .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
                         .permitAll()
+                        .requestMatchers(PUBLIC)
+                        .permitAll()
+                        // Metrics and probes on the management port, which stays off the ingress; on the API's
+                        // port, where the actuator is not served, this matches nothing.
+                        .requestMatchers(EndpointRequest.toAnyEndpoint())
+                        .permitAll()
                         .requestMatchers(HttpMethod.GET, ADMINISTRATION)
                         .authenticated()
                         .requestMatchers(ADMINISTRATION)
@@ -95,7 +116,7 @@ class SecurityConfiguration {
                         .requestMatchers("/api/**")
                         .hasAnyAuthority(Role.OWNER.authority(), Role.ADMIN.authority(), Role.MEMBER.authority())
                         .anyRequest()
-                        .permitAll())
+                        .authenticated())
                 .build();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.IsolatedDatabase;
+import dev.promptline.api.testing.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,11 +42,15 @@ class ProblemDetailsIT extends IsolatedDatabase {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    JdbcClient jdbc;
+
     Http http;
 
+    /** Every path but a few needs a key (SecurityConfiguration), so these requests carry one unless they say not. */
     @BeforeEach
     void connect() {
-        http = new Http(port);
+        http = new Http(port, new Tenants(jdbc).create("problems").owner().bearer());
     }
 
     @Test
@@ -67,6 +73,12 @@ class ProblemDetailsIT extends IsolatedDatabase {
     @Test
     void unknownPathIsNotFound() {
         assertProblem(http.get("/nothing-here"), 404, "RESOURCE_NOT_FOUND", "/nothing-here");
+    }
+
+    /** Denied by default: without a key, a path that does not exist is refused like one that does. */
+    @Test
+    void unknownPathWithoutAKeyIsUnauthenticated() {
+        assertProblem(new Http(port).get("/nothing-here"), 401, "UNAUTHENTICATED", "/nothing-here");
     }
 
     @Test
