@@ -46,7 +46,8 @@ public class ApiKeyService implements CallerAuthenticator {
         return ApiKeySecret.parse(bearerToken)
                 .flatMap(secret -> keys.findForAuthentication(secret.prefix())
                         .filter(stored -> secret.matches(stored.secretHash()))
-                        .filter(stored -> stored.key().isUsableAt(now)))
+                        .filter(stored -> stored.key().isUsableAt(now))
+                        .filter(stored -> !stored.organizationDisabled()))
                 .map(stored -> {
                     touch(stored.key().id(), now);
                     return new Caller(
@@ -110,6 +111,12 @@ public class ApiKeyService implements CallerAuthenticator {
     void forgetKeysOf(OrganizationId organizationId, UserId userId) {
         caches.evictAfterCommit(
                 ApiKeyCaches.API_KEYS, keys.prefixesOf(organizationId, userId).toArray());
+    }
+
+    /** Drops every key of an organization from the cache, so its new state applies to the next request. */
+    void forgetKeysOf(OrganizationId organizationId) {
+        caches.evictAfterCommit(
+                ApiKeyCaches.API_KEYS, keys.prefixesOf(organizationId).toArray());
     }
 
     private void touch(UUID keyId, Instant now) {
