@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.ServiceProcess;
+import dev.promptline.api.testing.Tenants;
 import dev.promptline.api.testing.TestDatabases;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -59,7 +62,12 @@ class GracefulShutdownIT {
                         "SHUTDOWN_GRACE_PERIOD",
                         "20s"))) {
             service.awaitReady(Duration.ofSeconds(60));
-            var http = new Http(service.port);
+            // Every path but a few needs a key, /test/slow too.
+            var owner = new Tenants(JdbcClient.create(new DriverManagerDataSource(
+                            TestDatabases.url(database), TestDatabases.USER, TestDatabases.PASSWORD)))
+                    .create("shutdown")
+                    .owner();
+            var http = new Http(service.port, owner.bearer());
 
             var slow = HttpClient.newHttpClient()
                     .sendAsync(

@@ -34,9 +34,11 @@ class ApiKeyRepository {
             LIMIT :limit
             """;
     /** The one query that runs without a tenant filter: the tenant is what it finds out. */
-    private static final String FIND_FOR_AUTHENTICATION = "SELECT " + COLUMNS + ", k.secret_hash, u.role" + """
+    private static final String FIND_FOR_AUTHENTICATION =
+            "SELECT " + COLUMNS + ", k.secret_hash, u.role, o.disabled_at IS NOT NULL AS organization_disabled" + """
              FROM api_keys k
              JOIN users u ON u.organization_id = k.organization_id AND u.id = k.user_id
+             JOIN organizations o ON o.id = k.organization_id
             WHERE k.prefix = :prefix
             """;
 
@@ -113,8 +115,11 @@ class ApiKeyRepository {
     public Optional<StoredKey> findForAuthentication(String prefix) {
         return jdbc.sql(FIND_FOR_AUTHENTICATION)
                 .param("prefix", prefix)
-                .query((row, n) ->
-                        new StoredKey(map(row, n), row.getBytes("secret_hash"), Role.fromValue(row.getString("role"))))
+                .query((row, n) -> new StoredKey(
+                        map(row, n),
+                        row.getBytes("secret_hash"),
+                        Role.fromValue(row.getString("role")),
+                        row.getBoolean("organization_disabled")))
                 .optional();
     }
 
@@ -134,12 +139,19 @@ class ApiKeyRepository {
                 .list();
     }
 
+    List<String> prefixesOf(OrganizationId organizationId) {
+        return jdbc.sql("SELECT prefix FROM api_keys WHERE organization_id = :organizationId")
+                .param("organizationId", organizationId.value())
+                .query(String.class)
+                .list();
+    }
+
     void touch(UUID id) {
         jdbc.sql(TOUCH).param("id", id).update();
     }
 
-    /** A key with what authentication needs: its secret's hash and its user's current role. */
-    record StoredKey(ApiKey key, byte[] secretHash, Role role) {}
+    /** A key with what authentication needs: its secret's hash, its user's current role, its organization's state. */
+    record StoredKey(ApiKey key, byte[] secretHash, Role role, boolean organizationDisabled) {}
 
     static ApiKey map(ResultSet row, int rowNumber) throws SQLException {
         return new ApiKey(

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Issues, lists, revokes and authenticates API keys. */
 @Service
@@ -45,7 +46,8 @@ public class ApiKeyService implements CallerAuthenticator {
         return ApiKeySecret.parse(bearerToken)
                 .flatMap(secret -> keys.findForAuthentication(secret.prefix())
                         .filter(stored -> secret.matches(stored.secretHash()))
-                        .filter(stored -> stored.key().isUsableAt(now)))
+                        .filter(stored -> stored.key().isUsableAt(now))
+                        .filter(stored -> !stored.organizationDisabled()))
                 .map(stored -> {
                     touch(stored.key().id(), now);
                     return new Caller(
@@ -90,8 +92,16 @@ public class ApiKeyService implements CallerAuthenticator {
         return keys.find(caller.organizationId(), id).orElseThrow(() -> notFound(id));
     }
 
-    /** Revoking is immediate and final; revoking twice keeps the first time. */
+    /**
+     * Revoking is immediate and final; revoking twice keeps the first time. Nobody can revoke the key of a user who
+     * outranks them: an admin who could revoke the owners' keys could lock every owner out for good.
+     */
+    @Transactional
     public ApiKey revoke(Caller caller, UUID id) {
+        ApiKey key = get(caller, id);
+        // The holder's role is read with a share lock, so it cannot become owner between this check and the revoke.
+        User holder = users.findForShare(caller.organizationId(), key.userId()).orElseThrow(() -> notFound(id));
+        UserService.requireNotOutranked(caller, holder.role(), "revoke a key of");
         ApiKey revoked = keys.revoke(caller.organizationId(), id).orElseThrow(() -> notFound(id));
         caches.evictAfterCommit(ApiKeyCaches.API_KEYS, revoked.prefix());
         return revoked;
@@ -101,6 +111,12 @@ public class ApiKeyService implements CallerAuthenticator {
     void forgetKeysOf(OrganizationId organizationId, UserId userId) {
         caches.evictAfterCommit(
                 ApiKeyCaches.API_KEYS, keys.prefixesOf(organizationId, userId).toArray());
+    }
+
+    /** Drops every key of an organization from the cache, so its new state applies to the next request. */
+    void forgetKeysOf(OrganizationId organizationId) {
+        caches.evictAfterCommit(
+                ApiKeyCaches.API_KEYS, keys.prefixesOf(organizationId).toArray());
     }
 
     private void touch(UUID keyId, Instant now) {

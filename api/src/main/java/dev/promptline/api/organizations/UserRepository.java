@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -25,6 +26,7 @@ class UserRepository {
             WHERE organization_id = :organizationId
               AND id = :id
             """;
+    private static final String FIND_FOR_SHARE = FIND + " FOR SHARE";
     private static final String LIST = "SELECT " + COLUMNS + """
              FROM users
             WHERE organization_id = :organizationId
@@ -61,6 +63,15 @@ class UserRepository {
                 .optional();
     }
 
+    /** As {@link #find}, and the row cannot change until the transaction ends. */
+    Optional<User> findForShare(OrganizationId organizationId, UserId id) {
+        return jdbc.sql(FIND_FOR_SHARE)
+                .param("organizationId", organizationId.value())
+                .param("id", id.value())
+                .query(UserRepository::map)
+                .optional();
+    }
+
     List<User> list(OrganizationId organizationId, @Nullable Cursor after, int limit) {
         return jdbc.sql(LIST)
                 .param("organizationId", organizationId.value())
@@ -89,21 +100,35 @@ class UserRepository {
     }
 
     Optional<User> update(OrganizationId organizationId, UserId id, @Nullable String name, Role role) {
-        return jdbc.sql(UPDATE)
-                .param("organizationId", organizationId.value())
-                .param("id", id.value())
-                .param("name", name)
-                .param("role", role.value())
-                .query(UserRepository::map)
-                .optional();
+        try {
+            return jdbc.sql(UPDATE)
+                    .param("organizationId", organizationId.value())
+                    .param("id", id.value())
+                    .param("name", name)
+                    .param("role", role.value())
+                    .query(UserRepository::map)
+                    .optional();
+        } catch (DataIntegrityViolationException e) {
+            throw refusedByTheDatabase(e);
+        }
     }
 
     boolean delete(OrganizationId organizationId, UserId id) {
-        return jdbc.sql(DELETE)
-                        .param("organizationId", organizationId.value())
-                        .param("id", id.value())
-                        .update()
-                > 0;
+        try {
+            return jdbc.sql(DELETE)
+                            .param("organizationId", organizationId.value())
+                            .param("id", id.value())
+                            .update()
+                    > 0;
+        } catch (DataIntegrityViolationException e) {
+            throw refusedByTheDatabase(e);
+        }
+    }
+
+    /** The users_keep_an_owner trigger refused to leave the organization without an owner. */
+    private static RuntimeException refusedByTheDatabase(DataIntegrityViolationException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("without an owner") ? UserService.lastOwner(e) : e;
     }
 
     int countOwners(OrganizationId organizationId) {

@@ -15,10 +15,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class UserService {
     private final UserRepository users;
+    private final OrganizationRepository organizations;
     private final ApiKeyService keys;
 
-    UserService(UserRepository users, ApiKeyService keys) {
+    UserService(UserRepository users, OrganizationRepository organizations, ApiKeyService keys) {
         this.users = users;
+        this.organizations = organizations;
         this.keys = keys;
     }
 
@@ -41,6 +43,9 @@ public class UserService {
 
     @Transactional
     public User update(Caller caller, UserId id, @Nullable String name, @Nullable Role role) {
+        // Before reading anything: changes to one organization's people run one at a time, so the check for another
+        // owner below sees what the change before it left (the database's trigger holds the same line).
+        organizations.lockForMembershipChange(caller.organizationId());
         User user = get(caller, id);
         requireNotOutranked(caller, user.role(), "change");
         Role newRole = role == null ? user.role() : role;
@@ -56,6 +61,7 @@ public class UserService {
 
     @Transactional
     public void delete(Caller caller, UserId id) {
+        organizations.lockForMembershipChange(caller.organizationId());
         User user = get(caller, id);
         requireNotOutranked(caller, user.role(), "remove");
         if (user.role() == Role.OWNER) {
@@ -67,9 +73,13 @@ public class UserService {
 
     private void requireAnotherOwner(Caller caller) {
         if (users.countOwners(caller.organizationId()) <= 1) {
-            throw new PromptlineException(
-                    ErrorCode.LAST_OWNER, "This is the organization's last owner; make someone else owner first.");
+            throw lastOwner(null);
         }
+    }
+
+    static PromptlineException lastOwner(@Nullable Throwable cause) {
+        return new PromptlineException(
+                ErrorCode.LAST_OWNER, "This is the organization's last owner; make someone else owner first.", cause);
     }
 
     /** An admin manages members and viewers (and other admins), but only an owner deals with owners. */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,13 +18,21 @@ public final class Http {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final @Nullable String defaultBearer;
 
     public Http(int port) {
+        this(port, null);
+    }
+
+    /** Sends {@code defaultBearer} as the Authorization header of every request that does not set its own. */
+    public Http(int port, @Nullable String defaultBearer) {
         this.base = "http://127.0.0.1:" + port;
+        this.defaultBearer = defaultBearer;
     }
 
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        return defaultBearer == null ? builder : builder.setHeader("Authorization", defaultBearer);
     }
 
     public HttpResponse<String> get(String path) {
@@ -31,12 +40,12 @@ public final class Http {
     }
 
     public HttpResponse<String> get(String path, String bearer) {
-        return send(request(path).header("Authorization", bearer).GET().build());
+        return send(request(path).setHeader("Authorization", bearer).GET().build());
     }
 
     public HttpResponse<String> postJson(String path, String json, String bearer) {
         return send(request(path)
-                .header("Authorization", bearer)
+                .setHeader("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build());
@@ -44,7 +53,7 @@ public final class Http {
 
     public HttpResponse<String> patchJson(String path, String json, String bearer) {
         return send(request(path)
-                .header("Authorization", bearer)
+                .setHeader("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
                 .build());
@@ -52,14 +61,14 @@ public final class Http {
 
     public HttpResponse<String> putJson(String path, String json, String bearer) {
         return send(request(path)
-                .header("Authorization", bearer)
+                .setHeader("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json))
                 .build());
     }
 
     public HttpResponse<String> delete(String path, String bearer) {
-        return send(request(path).header("Authorization", bearer).DELETE().build());
+        return send(request(path).setHeader("Authorization", bearer).DELETE().build());
     }
 
     public HttpResponse<String> postJson(String path, String json) {

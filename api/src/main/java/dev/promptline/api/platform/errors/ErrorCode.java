@@ -17,6 +17,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "Method not allowed", Category.CLIENT),
     USER_EMAIL_TAKEN(409, "E-mail already in use", Category.CLIENT),
     LAST_OWNER(409, "An organization needs an owner", Category.CLIENT),
+    ORGANIZATION_SLUG_TAKEN(409, "Organization slug already in use", Category.CLIENT),
     MODEL_NAME_TAKEN(409, "Model name already in use", Category.CLIENT),
     MODEL_IN_USE(409, "Model in use", Category.CLIENT),
     PROMPT_NAME_TAKEN(409, "Prompt name already in use", Category.CLIENT),

@@ -31,6 +31,12 @@ final class BearerTokenFilter extends OncePerRequestFilter {
         this.entryPoint = entryPoint;
     }
 
+    /** The operator's paths take the operator key, which {@link OperatorTokenFilter} checks. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return OperatorTokenFilter.isOperatorPath(request);
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

@@ -6,8 +6,10 @@ import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.ProblemErrorController;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -24,13 +26,28 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
- * Who may call what. Every {@code /api/**} request needs an API key; reads need any role, writes need member or
- * above, and managing the organization's users and keys needs admin or above. Probes, the OpenAPI document and
- * Swagger UI are open. Refusals are problem details, written through the same error dispatch as every other error.
+ * Who may call what. Denied by default: every path needs an API key unless it is one of {@link #PUBLIC} (probes,
+ * the OpenAPI document, Swagger UI, the error page) or an actuator endpoint on the management port, so a new
+ * endpoint cannot be public by accident. Reads need any role, writes need member or above, and managing the
+ * organization's users and keys needs admin or above. Refusals are problem details, written through the same error
+ * dispatch as every other error; an unknown path without a key is refused as unauthenticated, not found. The tenant
+ * administration API under {@code /operator/**} takes the operator key ({@code OPERATOR_API_KEY}) and nothing else.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityConfiguration {
+    /** The only paths of the API's port that need no key. */
+    static final String[] PUBLIC = {
+        "/health",
+        "/ready",
+        "/v3/api-docs",
+        "/v3/api-docs.yaml",
+        "/v3/api-docs/**",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/error"
+    };
+
     private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**"};
 
     @Bean
@@ -54,14 +71,11 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(
-            HttpSecurity http, CallerAuthenticator authenticator, RateLimiter rateLimiter) throws Exception {
+            HttpSecurity http, CallerAuthenticator authenticator, RateLimiter rateLimiter, OperatorProperties operator)
+            throws Exception {
         AuthenticationEntryPoint entryPoint = (request, response, exception) -> {
             ProblemErrorController.describe(
-                    request,
-                    ErrorCode.UNAUTHENTICATED,
-                    request.getHeader(HttpHeaders.AUTHORIZATION) == null
-                            ? "Send an API key as 'Authorization: Bearer <key>'."
-                            : "The API key is invalid, expired or revoked.");
+                    request, ErrorCode.UNAUTHENTICATED, unauthenticatedDetail(request, operator));
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             response.sendError(HttpStatus.UNAUTHORIZED.value());
         };
@@ -73,6 +87,7 @@ class SecurityConfiguration {
             response.sendError(HttpStatus.FORBIDDEN.value());
         };
         var bearerTokens = new BearerTokenFilter(authenticator, entryPoint);
+        var operatorToken = new OperatorTokenFilter(operator, entryPoint);
         // API keys in a header, no cookies: there is no session to protect from CSRF and nothing to remember.
         return http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -80,12 +95,21 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
+                .addFilterBefore(operatorToken, AuthorizationFilter.class)
                 .addFilterBefore(bearerTokens, AuthorizationFilter.class)
                 .addFilterAfter(new RateLimitFilter(rateLimiter), BearerTokenFilter.class)
                 .exceptionHandling(exceptions ->
                         exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
                 .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
                         .permitAll()
+                        .requestMatchers(PUBLIC)
+                        .permitAll()
+                        // Metrics and probes on the management port, which stays off the ingress; on the API's
+                        // port, where the actuator is not served, this matches nothing.
+                        .requestMatchers(EndpointRequest.toAnyEndpoint())
+                        .permitAll()
+                        .requestMatchers(OperatorTokenFilter.PATHS)
+                        .hasAuthority(OperatorTokenFilter.AUTHORITY)
                         .requestMatchers(HttpMethod.GET, ADMINISTRATION)
                         .authenticated()
                         .requestMatchers(ADMINISTRATION)
@@ -95,7 +119,22 @@ class SecurityConfiguration {
                         .requestMatchers("/api/**")
                         .hasAnyAuthority(Role.OWNER.authority(), Role.ADMIN.authority(), Role.MEMBER.authority())
                         .anyRequest()
-                        .permitAll())
+                        .authenticated())
                 .build();
+    }
+
+    private static String unauthenticatedDetail(HttpServletRequest request, OperatorProperties operator) {
+        boolean anonymous = request.getHeader(HttpHeaders.AUTHORIZATION) == null;
+        if (!OperatorTokenFilter.isOperatorPath(request)) {
+            return anonymous
+                    ? "Send an API key as 'Authorization: Bearer <key>'."
+                    : "The API key is invalid, expired or revoked.";
+        }
+        if (!operator.enabled()) {
+            return "The operator API is off: the service has no OPERATOR_API_KEY.";
+        }
+        return anonymous
+                ? "Send the operator key as 'Authorization: Bearer <OPERATOR_API_KEY>'."
+                : "That is not the operator key (an API key is never one).";
     }
 }

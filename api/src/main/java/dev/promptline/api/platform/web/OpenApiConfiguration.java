@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfiguration {
     private static final String PROBLEM = "Problem";
     private static final String API_KEY = "apiKey";
+    private static final String OPERATOR_KEY = "operatorKey";
 
     @Bean
     OpenApiCustomizer problemResponses() {
@@ -43,21 +44,30 @@ class OpenApiConfiguration {
                             .type(SecurityScheme.Type.HTTP)
                             .scheme("bearer")
                             .description("An API key: pl_<prefix>_<secret>"));
+            components.addSecuritySchemes(
+                    OPERATOR_KEY,
+                    new SecurityScheme()
+                            .type(SecurityScheme.Type.HTTP)
+                            .scheme("bearer")
+                            .description("The operator key (OPERATOR_API_KEY) for /operator/** only; an API key is "
+                                    + "never accepted there"));
             components.addSchemas(PROBLEM, problemSchema());
             openApi.components(components);
             openApi.getPaths().forEach((path, item) -> {
                 if (path.startsWith("/api/")) {
-                    item.readOperations().forEach(OpenApiConfiguration::describeErrors);
+                    item.readOperations().forEach(operation -> describeErrors(operation, API_KEY));
+                } else if (path.startsWith("/operator/")) {
+                    item.readOperations().forEach(operation -> describeErrors(operation, OPERATOR_KEY));
                 }
             });
         };
     }
 
-    private static void describeErrors(Operation operation) {
-        operation.addSecurityItem(new SecurityRequirement().addList(API_KEY));
+    private static void describeErrors(Operation operation, String securityScheme) {
+        operation.addSecurityItem(new SecurityRequirement().addList(securityScheme));
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put("400", "Invalid request: the errors member lists each bad field");
-        errors.put("401", "No API key, or an invalid, expired or revoked one");
+        errors.put("401", "No key, or an invalid, expired or revoked one");
         errors.put("403", "The key's role does not allow this");
         errors.put("404", "No such resource in the caller's organization");
         errors.put("429", "Rate limit reached; see Retry-After");

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.IsolatedDatabase;
+import dev.promptline.api.testing.Tenants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +24,9 @@ class ObservabilityIT extends IsolatedDatabase {
 
     @LocalManagementPort
     int managementPort;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void oneJsonAccessLogLinePerRequestWithTheRequestId(CapturedOutput output) {
@@ -59,7 +65,10 @@ class ObservabilityIT extends IsolatedDatabase {
                 .contains("uri=\"/health\"")
                 .contains("hikaricp_connections_active{")
                 .contains("jvm_memory_used_bytes{");
-        assertThat(http.get("/actuator/prometheus").statusCode()).isEqualTo(404);
+        // Not served on the API's port: refused without a key like any path that is not public, absent with one.
+        assertThat(http.get("/actuator/prometheus").statusCode()).isEqualTo(401);
+        String key = new Tenants(jdbc).create("metrics").owner().bearer();
+        assertThat(http.get("/actuator/prometheus", key).statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.IsolatedDatabase;
+import dev.promptline.api.testing.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -44,11 +45,15 @@ class ProblemDetailsIT extends IsolatedDatabase {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    JdbcClient jdbc;
+
     Http http;
 
+    /** Every path but a few needs a key (SecurityConfiguration), so these requests carry one unless they say not. */
     @BeforeEach
     void connect() {
-        http = new Http(port);
+        http = new Http(port, new Tenants(jdbc).create("problems").owner().bearer());
     }
 
     @Test
@@ -71,6 +76,12 @@ class ProblemDetailsIT extends IsolatedDatabase {
     @Test
     void unknownPathIsNotFound() {
         assertProblem(http.get("/nothing-here"), 404, "RESOURCE_NOT_FOUND", "/nothing-here");
+    }
+
+    /** Denied by default: without a key, a path that does not exist is refused like one that does. */
+    @Test
+    void unknownPathWithoutAKeyIsUnauthenticated() {
+        assertProblem(new Http(port).get("/nothing-here"), 401, "UNAUTHENTICATED", "/nothing-here");
     }
 
     @Test

@@ -1,0 +1,112 @@
+package dev.promptline.api.platform.security;
+
+import static dev.promptline.api.testing.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptline.api.testing.Http;
+import dev.promptline.api.testing.IsolatedDatabase;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Denied by default: these paths, and only these, answer without a key. Every other handler the service maps, today's
+ * and any added later, is called here without a key and must refuse it, so a new endpoint cannot be public by
+ * accident.
+ */
+@Import(PublicPathsIT.NewEndpoint.class)
+class PublicPathsIT extends IsolatedDatabase {
+    private static final Set<String> PUBLIC = Set.of(
+            "/health",
+            "/ready",
+            "/v3/api-docs",
+            "/v3/api-docs.yaml",
+            "/v3/api-docs/swagger-config",
+            "/v3/api-docs/{group}",
+            "/v3/api-docs.yaml/{group}",
+            "/swagger-ui.html",
+            "/error");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping handlers;
+
+    @Test
+    void everyMappedHandlerButThePublicOnesNeedsAKey() {
+        var http = new Http(port);
+        Set<String> checked = new TreeSet<>();
+        Set<String> publicSeen = new TreeSet<>();
+        for (RequestMappingInfo mapping : handlers.getHandlerMethods().keySet()) {
+            for (String pattern : mapping.getPatternValues()) {
+                if (PUBLIC.contains(pattern)) {
+                    publicSeen.add(pattern);
+                    continue;
+                }
+                for (String method : methodsOf(mapping)) {
+                    String path = pattern.replaceAll("\\{[^}]+}", "00000000-0000-4000-8000-000000000000");
+                    var response = http.send(http.request(path)
+                            .header("Content-Type", "application/json")
+                            .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                            .build());
+                    assertProblem(response, 401, "UNAUTHENTICATED", path);
+                    checked.add(method + " " + pattern);
+                }
+            }
+        }
+
+        assertThat(checked)
+                .as("the handlers refused without a key")
+                .contains(
+                        "GET /api/v1/organization",
+                        "GET /api/v1/executions",
+                        "GET /reports/new",
+                        "POST /api/v1/users",
+                        "POST /api/v1/api-keys/{apiKeyId}/revoke");
+        assertThat(publicSeen).contains("/error", "/v3/api-docs");
+    }
+
+    @Test
+    void thePublicPathsAnswerWithoutAKey() {
+        var http = new Http(port);
+        for (String path :
+                List.of("/health", "/ready", "/v3/api-docs", "/v3/api-docs.yaml", "/swagger-ui/index.html")) {
+            assertThat(http.get(path).statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(http.get("/swagger-ui.html").statusCode()).isIn(200, 302);
+    }
+
+    /** An endpoint someone adds outside /api without thinking of security: it must not be public. */
+    @RestController
+    static class NewEndpoint {
+        @GetMapping("/reports/new")
+        String report() {
+            return "secret";
+        }
+    }
+
+    private static List<String> methodsOf(RequestMappingInfo mapping) {
+        Set<RequestMethod> methods = mapping.getMethodsCondition().getMethods();
+        List<String> names = new ArrayList<>();
+        if (methods.isEmpty()) {
+            names.add("GET");
+            names.add("POST");
+        }
+        methods.forEach(method -> names.add(method.name()));
+        return names;
+    }
+}
