@@ -82,46 +82,11 @@ class RuntimeMainTest {
         try (var provider = FakeProvider.openAi()) {
             provider.setDefault(
                     Reply.stream("one", " two", " three", " four", " five").tokenInterval(Duration.ofMillis(300)));
-            Path output = start(
-                    Map.of("RUNTIME_PORT", "0", "RUNTIME_SHUTDOWN_GRACE", "10s", "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
-            int port = awaitListening(output);
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
-                    .usePlaintext()
-                    .build();
-            try {
-                List<ExecuteResponse> events = new CopyOnWriteArrayList<>();
-                var ended = new CompletableFuture<Void>();
-                AgentRuntimeServiceGrpc.newStub(channel)
-                        .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .execute(request(provider), new StreamObserver<>() {
-                            @Override
-                            public void onNext(ExecuteResponse event) {
-                                events.add(event);
-                            }
 
-                            @Override
-                            public void onError(Throwable error) {
-                                ended.completeExceptionally(error);
-                            }
+            SigtermRun run = sigtermMidStream(provider, "10s");
 
-                            @Override
-                            public void onCompleted() {
-                                ended.complete(null);
-                            }
-                        });
-                await().atMost(Duration.ofSeconds(30))
-                        .until(() -> events.stream().anyMatch(ExecuteResponse::hasTokenDelta));
-
-                process.destroy();
-
-                ended.get(10, TimeUnit.SECONDS);
-                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                assertThat(process.exitValue()).as(Files.readString(output)).isZero();
-                assertThat(events.getLast().getCompleted().getOutput()).isEqualTo("one two three four five");
-                assertThat(Files.readString(output)).contains("giving 1 running executions");
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            assertThat(run.events().getLast().getCompleted().getOutput()).isEqualTo("one two three four five");
+            assertThat(run.log()).contains("giving 1 running executions");
         }
     }
 
@@ -130,54 +95,65 @@ class RuntimeMainTest {
         try (var provider = FakeProvider.openAi()) {
             provider.setDefault(Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")
                     .tokenInterval(Duration.ofMillis(400)));
-            Path output = start(
-                    Map.of("RUNTIME_PORT", "0", "RUNTIME_SHUTDOWN_GRACE", "1s", "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
-            int port = awaitListening(output);
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
-                    .usePlaintext()
-                    .build();
-            try {
-                List<ExecuteResponse> events = new CopyOnWriteArrayList<>();
-                var ended = new CompletableFuture<Void>();
-                AgentRuntimeServiceGrpc.newStub(channel)
-                        .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .execute(request(provider), new StreamObserver<>() {
-                            @Override
-                            public void onNext(ExecuteResponse event) {
-                                events.add(event);
-                            }
 
-                            @Override
-                            public void onError(Throwable error) {
-                                ended.completeExceptionally(error);
-                            }
+            List<ExecuteResponse> events = sigtermMidStream(provider, "1s").events();
 
-                            @Override
-                            public void onCompleted() {
-                                ended.complete(null);
-                            }
-                        });
-                await().atMost(Duration.ofSeconds(30))
-                        .until(() -> events.stream().anyMatch(ExecuteResponse::hasTokenDelta));
-
-                process.destroy();
-
-                ended.get(15, TimeUnit.SECONDS);
-                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                assertThat(process.exitValue()).as(Files.readString(output)).isZero();
-                long deltas =
-                        events.stream().filter(ExecuteResponse::hasTokenDelta).count();
-                var failed = events.getLast().getFailed();
-                assertThat(failed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_SHUTDOWN);
-                assertThat(failed.getRetryable()).isTrue();
-                assertThat(failed.getAttempts()).isEqualTo(1);
-                assertThat(failed.getUsage().getOutputTokens()).isEqualTo((int) deltas);
-                assertThat(deltas).isBetween(1L, 11L);
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            long deltas = events.stream().filter(ExecuteResponse::hasTokenDelta).count();
+            var failed = events.getLast().getFailed();
+            assertThat(failed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_SHUTDOWN);
+            assertThat(failed.getRetryable()).isTrue();
+            assertThat(failed.getAttempts()).isEqualTo(1);
+            assertThat(failed.getUsage().getOutputTokens()).isEqualTo((int) deltas);
+            assertThat(deltas).isBetween(1L, 11L);
         }
     }
+
+    /**
+     * Starts the sidecar with {@code grace}, streams one execution from {@code provider}, sends SIGTERM once the first
+     * token arrived, and returns the events of a stream that ended normally, from a process that exited 0.
+     */
+    private SigtermRun sigtermMidStream(FakeProvider provider, String grace) throws Exception {
+        Path output =
+                start(Map.of("RUNTIME_PORT", "0", "RUNTIME_SHUTDOWN_GRACE", grace, "MODEL_ALLOWED_HOSTS", "127.0.0.1"));
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", awaitListening(output))
+                .usePlaintext()
+                .build();
+        try {
+            List<ExecuteResponse> events = new CopyOnWriteArrayList<>();
+            var ended = new CompletableFuture<Void>();
+            AgentRuntimeServiceGrpc.newStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .execute(request(provider), new StreamObserver<>() {
+                        @Override
+                        public void onNext(ExecuteResponse event) {
+                            events.add(event);
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            ended.completeExceptionally(error);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            ended.complete(null);
+                        }
+                    });
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> events.stream().anyMatch(ExecuteResponse::hasTokenDelta));
+
+            process.destroy();
+
+            ended.get(15, TimeUnit.SECONDS);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+            return new SigtermRun(events, Files.readString(output));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private record SigtermRun(List<ExecuteResponse> events, String log) {}
 
     private static ExecuteRequest request(FakeProvider provider) {
         return ExecuteRequest.newBuilder()
