@@ -150,14 +150,21 @@ public final class RuntimeServer {
             Thread.currentThread().interrupt();
         } finally {
             calls.shutdown();
+            // Before the latch: the main thread returns (and the JVM may exit) as soon as it opens.
+            log.info("Runtime server on {} stopped", where);
             stopped.countDown();
         }
-        log.info("Runtime server on {} stopped", where);
     }
 
-    /** Blocks until the server has terminated (after {@link #stop}). */
+    /**
+     * Blocks until the server has terminated and, when it was stopped, until {@link #stop} has finished: the signal
+     * handler's thread is a daemon, so the JVM would not wait for the end of its stop.
+     */
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
+        if (stopping.get()) {
+            stopped.await();
+        }
     }
 
     private void awaitStopped() {
