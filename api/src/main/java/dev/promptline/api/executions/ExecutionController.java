@@ -5,6 +5,7 @@ import dev.promptline.api.models.ParametersRequest;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.web.LogSafe;
 import dev.promptline.api.platform.web.Page;
 import dev.promptline.api.prompts.PromptId;
 import jakarta.servlet.http.HttpServletResponse;
@@ -239,7 +240,9 @@ class ExecutionController {
             log.warn("Execution {} ended without its record: {}", events.executionId(), known.getMessage());
             failure = known;
         } else {
-            log.error("Execution {} failed unexpectedly", events.executionId(), e);
+            // One short line, as for every unexpected error (platform.web.ProblemDetailsAdvice); the trace at DEBUG.
+            log.error("Execution {} failed unexpectedly: {}", events.executionId(), LogSafe.summary(e));
+            log.debug("Stack trace of the failure of execution {}", events.executionId(), e);
             failure = new PromptlineException(
                     ErrorCode.INTERNAL, "An unexpected error occurred. Quote the requestId when reporting it.");
         }

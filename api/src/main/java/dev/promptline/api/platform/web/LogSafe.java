@@ -9,7 +9,7 @@ import java.util.Set;
  * are escaped (they could forge lines or end a C string) and length is capped, so what a caller sends cannot make a
  * line much longer than the request that caused it.
  */
-final class LogSafe {
+public final class LogSafe {
     static final int MAX_TEXT = 100;
     private static final int MAX_MESSAGE = 200;
     private static final int MAX_CAUSES = 5;
@@ -41,7 +41,7 @@ final class LogSafe {
      * One line for an exception: each cause's type and abbreviated message, and the outermost one's nearest frame of
      * our code, e.g. {@code IllegalStateException: boom (at dev.promptline.api.X.y(X.java:42)) <- SQLException: ...}.
      */
-    static String summary(Throwable error) {
+    public static String summary(Throwable error) {
         var out = new StringBuilder();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         int depth = 0;
