@@ -14,15 +14,13 @@ import org.springframework.validation.annotation.Validated;
  * @param localTtl time to live in each replica's own memory per cache name: the safety net behind evictions
  *     published to every replica, so the longest a replica can serve an entry whose eviction it never heard
  * @param localMaxEntries entries each cache keeps in memory at most, per replica
- * @param keyPrefix prefix of every cache key in Redis, so several installations (or test runs) can share one Redis
  */
 @ConfigurationProperties("promptline.cache")
 @Validated
 public record CacheProperties(
         @DefaultValue Map<String, Duration> ttl,
         @DefaultValue Map<String, Duration> localTtl,
-        @DefaultValue("10000") @Min(1) long localMaxEntries,
-        @DefaultValue("promptline:") String keyPrefix) {
+        @DefaultValue("10000") @Min(1) long localMaxEntries) {
     public CacheProperties {
         ttl = Collections.unmodifiableMap(new LinkedHashMap<>(ttl));
         localTtl = Collections.unmodifiableMap(new LinkedHashMap<>(localTtl));
