@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -36,6 +38,7 @@ class TenantController {
 
     /** Creates an organization with its first owner and that owner's key; {@code key} is shown in this response only. */
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<CreatedTenantResponse> create(@Valid @RequestBody CreateTenantRequest request) {
         TenantService.NewTenant created = tenants.create(
                 request.name(),
