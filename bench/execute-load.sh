@@ -46,7 +46,8 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   # reactor (the runtime's test jar from its target), so the local repository other builds share is left alone.
   ./mvnw -q -ntp package dependency:build-classpath -DskipTests -Dmaven.jar.forceCreation=true \
     -Dmdep.outputFile=target/classpath.txt -pl api,bench/execute-load -am
-else
+elif [[ ! -s $target/classpath.txt ]]; then
+  # Otherwise the class path the last build wrote (resolved in its reactor) is used as it is.
   ./mvnw -q -ntp dependency:build-classpath -pl bench/execute-load -Dmdep.outputFile=target/classpath.txt
 fi
 # A copy: a build running beside the benchmark must not replace the jar under the running service.
