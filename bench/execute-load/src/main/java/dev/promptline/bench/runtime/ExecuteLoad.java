@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Measures what the service adds to an execution: {@code POST /api/v1/prompts/{id}/execute} of the packaged service
  * (its own JVM, started by bench/execute-load.sh against PostgreSQL and Redis), plain and streamed, against the same
- * streamed completion sent straight to a fake OpenAI provider in this JVM, at each concurrency; then many slow
- * streamed executions held open at once, with the service's memory and the records they left. Prints Markdown.
+ * streamed completion sent straight to a fake OpenAI provider in this JVM, and through Portkey's open-source gateway
+ * (the peer, when the script started it), at each concurrency; then many slow streamed executions held open at once,
+ * with the service's memory and the records they left. Prints Markdown.
  *
  * <p>In runtime-load's package: it reuses that driver's closed loop, process statistics, open-streams run and direct
  * target, which are package-private there.
