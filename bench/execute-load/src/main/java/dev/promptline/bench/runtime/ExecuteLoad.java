@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -27,8 +28,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Measures what the service adds to an execution: {@code POST /api/v1/prompts/{id}/execute} of the packaged service
  * (its own JVM, started by bench/execute-load.sh against PostgreSQL and Redis), plain and streamed, against the same
- * streamed completion sent straight to a fake OpenAI provider in this JVM, at each concurrency; then many slow
- * streamed executions held open at once, with the service's memory and the records they left. Prints Markdown.
+ * streamed completion sent straight to a fake OpenAI provider in this JVM, and through Portkey's open-source gateway
+ * (the peer, when the script started it), at each concurrency; then many slow streamed executions held open at once,
+ * with the service's memory and the records they left. Prints Markdown.
  *
  * <p>In runtime-load's package: it reuses that driver's closed loop, process statistics, open-streams run and direct
  * target, which are package-private there.
@@ -41,28 +43,32 @@ public final class ExecuteLoad {
      *
      * @param postgresCpuNanos CPU time of this database's PostgreSQL backends in the window
      * @param redisCpuNanos CPU time of Redis in the window
+     * @param portkeyCpuNanos CPU time of Portkey's gateway in the window; 0 when it is not running
      * @param service the service's memory at the end of the row; null for the direct path
      * @param providerConnections TCP connections opened to the fake provider during the row, warm-up included
      * @param providerRequests completion requests the fake provider served during the row, warm-up included
      * @param poolAcquireMicros mean wait for a database connection in the service during the row, warm-up included
      * @param poolAcquires database connections the service took from its pool during the row, warm-up included
      * @param poolUsageMicros mean time the service held a database connection during the row, warm-up included
+     * @param recordsWritten execution records the service wrote during the row, warm-up included
      */
     record Row(
             Mode mode,
             ClosedLoop.Result result,
             long postgresCpuNanos,
             long redisCpuNanos,
+            long portkeyCpuNanos,
             OpenStreams.@Nullable Snapshot service,
             long providerConnections,
             long providerRequests,
             double poolAcquireMicros,
             double poolAcquires,
-            double poolUsageMicros) {
+            double poolUsageMicros,
+            long recordsWritten) {
 
         /** CPU time of other processes on the machine in the window, in cores. */
         double disturbance() {
-            return (double) (result.otherCpuNanos() - postgresCpuNanos - redisCpuNanos)
+            return (double) (result.otherCpuNanos() - postgresCpuNanos - redisCpuNanos - portkeyCpuNanos)
                     / result.window().toNanos();
         }
     }
@@ -71,11 +77,12 @@ public final class ExecuteLoad {
         ExecuteLoadOptions options = ExecuteLoadOptions.parse(args);
         long driverPid = ProcessHandle.current().pid();
         System.out.printf(
-                "%s, JDK %s, %d cores shared by the driver (load and fake provider), the service, PostgreSQL and Redis;"
+                "%s, JDK %s, %d cores shared by the driver (load and fake provider), the service, PostgreSQL and Redis%s;"
                         + " load average at start %s%n%n",
                 LocalDate.now(ZoneOffset.UTC),
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
+                options.portkey() == null ? "" : " and Portkey's gateway",
                 loadAverage());
         try (var api = new Api(options.service(), options.apiKey());
                 var metrics = new ServiceMetrics(options.management())) {
@@ -91,7 +98,6 @@ public final class ExecuteLoad {
         private final ServiceMetrics metrics;
         private final Database database;
         private final long driverPid;
-        private final List<String> tokens;
         private final String output;
         private @Nullable String modelId;
         private @Nullable String promptId;
@@ -103,8 +109,7 @@ public final class ExecuteLoad {
             this.metrics = metrics;
             this.database = database;
             this.driverPid = driverPid;
-            this.tokens = tokens(options.tokens());
-            this.output = String.join("", tokens);
+            this.output = String.join("", tokens(options.tokens()));
         }
 
         void run() throws Exception {
@@ -173,15 +178,16 @@ public final class ExecuteLoad {
         }
 
         private Pace closedLoopPace() {
-            return new Pace(options.firstTokenAfter(), options.tokensPerSecond());
+            return new Pace(options.firstTokenAfter(), options.tokensPerSecond(), options.tokens());
         }
 
         private Pace pacedPace() {
-            return new Pace(options.pacedFirstTokenAfter(), options.pacedTokensPerSecond());
+            return new Pace(options.pacedFirstTokenAfter(), options.pacedTokensPerSecond(), options.pacedTokens());
         }
 
         private Reply.Stream reply(Pace pace) {
-            Reply.Stream reply = Reply.stream(tokens.toArray(String[]::new)).firstTokenAfter(pace.firstTokenAfter());
+            Reply.Stream reply =
+                    Reply.stream(tokens(pace.tokens()).toArray(String[]::new)).firstTokenAfter(pace.firstTokenAfter());
             return pace.tokensPerSecond() > 0 ? reply.tokensPerSecond(pace.tokensPerSecond()) : reply;
         }
 
@@ -224,6 +230,8 @@ public final class ExecuteLoad {
 
         private Row load(Mode mode, int concurrency, Duration warmup, Duration window, Pace pace) throws Exception {
             vacuum();
+            long recordsBefore = records();
+            String paceOutput = String.join("", tokens(pace.tokens()));
             // A fake provider per run: it records every request it receives, which would otherwise add up.
             try (var fake = FakeProvider.openAi()) {
                 Reply.Stream reply = reply(pace);
@@ -236,12 +244,20 @@ public final class ExecuteLoad {
                 ServiceMetrics.Scrape before = metrics.scrape();
                 StreamTarget target = switch (mode) {
                     case DIRECT ->
-                        new DirectTarget(fake.baseUrl(), requireNonNull(requestBody), Api.PROVIDER_KEY, tokens.size());
-                    case PLAIN -> new ServiceTarget(api, requireNonNull(promptId), false, output);
-                    case STREAMED -> new ServiceTarget(api, requireNonNull(promptId), true, output);
+                        new DirectTarget(fake.baseUrl(), requireNonNull(requestBody), Api.PROVIDER_KEY, pace.tokens());
+                    // The same request as direct, through the gateway, routed to the fake provider by its headers.
+                    case PORTKEY ->
+                        new DirectTarget(
+                                requireNonNull(options.portkey()) + "/v1",
+                                requireNonNull(requestBody),
+                                Api.PROVIDER_KEY,
+                                pace.tokens(),
+                                Map.of("x-portkey-provider", "openai", "x-portkey-custom-host", fake.baseUrl()));
+                    case PLAIN -> new ServiceTarget(api, requireNonNull(promptId), false, paceOutput);
+                    case STREAMED -> new ServiceTarget(api, requireNonNull(promptId), true, paceOutput);
                 };
                 try {
-                    var infrastructure = new InfrastructureCpu(database.name(), warmup, window);
+                    var infrastructure = new InfrastructureCpu(database.name(), options.portkeyPid(), warmup, window);
                     ClosedLoop.Result result = ClosedLoop.run(
                             mode.label,
                             target,
@@ -262,7 +278,7 @@ public final class ExecuteLoad {
                             - before.sum("hikaricp_connections_usage_seconds_count");
                     double usageSeconds = after.sum("hikaricp_connections_usage_seconds_sum")
                             - before.sum("hikaricp_connections_usage_seconds_sum");
-                    OpenStreams.Snapshot service = mode == Mode.DIRECT || window.isZero()
+                    OpenStreams.Snapshot service = mode == Mode.DIRECT || mode == Mode.PORTKEY || window.isZero()
                             ? null
                             : OpenStreams.Snapshot.of(options.servicePid());
                     return new Row(
@@ -270,16 +286,24 @@ public final class ExecuteLoad {
                             result,
                             infrastructure.postgresNanos(),
                             infrastructure.redisNanos(),
+                            infrastructure.portkeyNanos(),
                             service,
                             fake.connectionCount(),
                             fake.requestCount(),
                             acquires == 0 ? 0 : acquireSeconds * 1e6 / acquires,
                             acquires,
-                            usages == 0 ? 0 : usageSeconds * 1e6 / usages);
+                            usages == 0 ? 0 : usageSeconds * 1e6 / usages,
+                            records() - recordsBefore);
                 } finally {
                     target.close();
                 }
             }
+        }
+
+        /** Execution records in the service's database: those a row wrote, the difference. */
+        private long records() throws IOException, InterruptedException {
+            return Long.parseLong(
+                    database.query("SELECT count(*) FROM executions").getFirst());
         }
 
         /** Many slow streamed executions at once, their records, and the service's memory meanwhile. */
@@ -350,60 +374,64 @@ public final class ExecuteLoad {
             System.out.printf(
                     "Closed loop, %d tokens per answer (fake provider: first token after %d ms, %s); each path warmed"
                             + " up for %s at the highest concurrency, then per row %s of warm-up and %s measured:%n%n",
-                    options.tokens(),
+                    pace.tokens(),
                     pace.firstTokenAfter().toMillis(),
                     pace.tokensPerSecond() > 0 ? "%.0f tokens/s".formatted(pace.tokensPerSecond()) : "the rest at once",
                     seconds(options.initialWarmup()),
                     seconds(options.warmup()),
                     seconds(options.window()));
-            System.out.println("| Path | Clients | Executions/s | First token p50 | First token p99 | Total p50 "
-                    + "| Total p99 | Added p50 (first token / total) | Added p99 (first token / total) | Failures |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| Path | Clients | Executions/s | First token p50 / p90 / p99 | Total p50 / p90 / p99 "
+                    + "| Added p50 (first token / total) | Added p99 (first token / total) | Failures |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             for (Row row : rows) {
                 ClosedLoop.Result result = row.result();
-                Row direct = direct(rows, row);
+                Row direct = peer(rows, row, Mode.DIRECT);
                 boolean plain = row.mode() == Mode.PLAIN;
                 boolean added = direct != null && row.mode() != Mode.DIRECT;
                 System.out.printf(
                         Locale.ROOT,
-                        "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %d |%n",
+                        "| %s | %d | %,.0f | %s | %s | %s | %s | %d |%n",
                         row.mode().label,
                         result.concurrency(),
                         result.executionsPerSecond(),
-                        plain ? "" : millis(result.firstToken(), 50),
-                        plain ? "" : millis(result.firstToken(), 99),
-                        millis(result.total(), 50),
-                        millis(result.total(), 99),
+                        plain ? "" : percentiles(result.firstToken()),
+                        percentiles(result.total()),
                         added ? addedMillis(row, direct, 50) : "",
                         added ? addedMillis(row, direct, 99) : "",
                         result.failures());
             }
             System.out.println();
-            System.out.println("| Path | Clients | CPU per execution: driver and fake / service / PostgreSQL / Redis "
+            System.out.println("| Path | Clients | CPU per execution: driver and fake / service / Portkey / PostgreSQL"
+                    + " / Redis | Execution records written per execution "
                     + "| Database connections per execution, mean wait, mean hold "
                     + "| Provider connections opened per execution | Service resident memory | Service live heap "
                     + "(committed) | Other processes |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             for (Row row : rows) {
                 ClosedLoop.Result result = row.result();
                 long executions = Math.max(1, result.executions());
                 OpenStreams.Snapshot service = row.service();
+                boolean throughService = row.mode() == Mode.PLAIN || row.mode() == Mode.STREAMED;
                 System.out.printf(
                         Locale.ROOT,
-                        "| %s | %d | %d µs / %d µs / %d µs / %d µs | %s | %.3f | %s | %s | %.0f%% of a core |%n",
+                        "| %s | %d | %d µs / %d µs / %d µs / %d µs / %d µs | %.2f | %s | %.3f | %s | %s | %.0f%% of a"
+                                + " core |%n",
                         row.mode().label,
                         result.concurrency(),
                         result.driverCpuNanos() / 1000 / executions,
                         result.sidecarCpuNanos().orElse(0) / 1000 / executions,
+                        row.portkeyCpuNanos() / 1000 / executions,
                         row.postgresCpuNanos() / 1000 / executions,
                         row.redisCpuNanos() / 1000 / executions,
-                        row.mode() == Mode.DIRECT
-                                ? ""
-                                : "%.1f, %.0f µs, %.0f µs"
+                        // Both counts include the row's warm-up.
+                        (double) row.recordsWritten() / Math.max(1, row.providerRequests()),
+                        throughService
+                                ? "%.1f, %.0f µs, %.0f µs"
                                         .formatted(
                                                 row.poolAcquires() / row.providerRequests(),
                                                 row.poolAcquireMicros(),
-                                                row.poolUsageMicros()),
+                                                row.poolUsageMicros())
+                                : "",
                         (double) row.providerConnections() / Math.max(1, row.providerRequests()),
                         service == null ? "" : "%.0f MiB".formatted(service.residentKiB() / 1024.0),
                         service == null
@@ -416,12 +444,67 @@ public final class ExecuteLoad {
                 }
             }
             System.out.println();
+            printRatios(rows);
         }
 
-        private static @Nullable Row direct(List<Row> rows, Row row) {
+        /**
+         * Each path against direct and against Portkey at the same concurrency, as ratios: executions/s (higher is
+         * better) and latency (lower is better). Portkey holds back the first chunk of every stream by design, so
+         * the first token is worth reading against direct as well as against Portkey.
+         */
+        private static void printRatios(List<Row> rows) {
+            boolean portkey = rows.stream().anyMatch(row -> row.mode() == Mode.PORTKEY);
+            System.out.println(
+                    "| Path | Clients | Against direct: executions/s, first token p50 / p99, total p50 / p99 "
+                            + (portkey
+                                    ? "| Against Portkey: executions/s, first token p50 / p99, total p50 / p99 |"
+                                    : "|"));
+            System.out.println(portkey ? "|---|---|---|---|" : "|---|---|---|");
+            for (Row row : rows) {
+                if (row.mode() == Mode.DIRECT) {
+                    continue;
+                }
+                Row direct = peer(rows, row, Mode.DIRECT);
+                Row peer = portkey && row.mode() != Mode.PORTKEY ? peer(rows, row, Mode.PORTKEY) : null;
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %s |%s%n",
+                        row.mode().label,
+                        row.result().concurrency(),
+                        direct == null ? "" : ratios(row, direct),
+                        portkey ? " %s |".formatted(peer == null ? "" : ratios(row, peer)) : "");
+            }
+            System.out.println();
+        }
+
+        private static String ratios(Row row, Row other) {
+            ClosedLoop.Result result = row.result();
+            ClosedLoop.Result base = other.result();
+            String firstToken = row.mode() == Mode.PLAIN
+                    ? "-"
+                    : ratio(result.firstToken(), base.firstToken(), 50) + " / "
+                            + ratio(result.firstToken(), base.firstToken(), 99);
+            return String.format(
+                    Locale.ROOT,
+                    "×%.2f, %s, %s / %s",
+                    result.executionsPerSecond() / Math.max(1e-9, base.executionsPerSecond()),
+                    firstToken,
+                    ratio(result.total(), base.total(), 50),
+                    ratio(result.total(), base.total(), 99));
+        }
+
+        private static String ratio(Histogram micros, Histogram baseMicros, double percentile) {
+            return String.format(
+                    Locale.ROOT,
+                    "×%.2f",
+                    (double) micros.getValueAtPercentile(percentile)
+                            / Math.max(1, baseMicros.getValueAtPercentile(percentile)));
+        }
+
+        private static @Nullable Row peer(List<Row> rows, Row row, Mode mode) {
             return rows.stream()
                     .filter(other ->
-                            other.result().concurrency() == row.result().concurrency() && other.mode() == Mode.DIRECT)
+                            other.result().concurrency() == row.result().concurrency() && other.mode() == mode)
                     .findFirst()
                     .orElse(null);
         }
@@ -435,13 +518,17 @@ public final class ExecuteLoad {
         }
     }
 
-    /** CPU time of this database's PostgreSQL backends and of Redis, sampled at both ends of a window. */
+    /**
+     * CPU time of this database's PostgreSQL backends, of Redis and of Portkey's gateway (when it runs), sampled at
+     * both ends of a window.
+     */
     private static final class InfrastructureCpu {
         private final long[] postgres = new long[2];
         private final long[] redis = new long[2];
+        private final long[] portkey = new long[2];
         private final @Nullable Thread sampler;
 
-        InfrastructureCpu(String database, Duration warmup, Duration window) {
+        InfrastructureCpu(String database, long portkeyPid, Duration warmup, Duration window) {
             long from = System.nanoTime() + warmup.toNanos();
             long until = from + window.toNanos();
             sampler = window.isZero()
@@ -458,6 +545,7 @@ public final class ExecuteLoad {
                                     // A backend's title: "postgres: 15/main: user database 127.0.0.1(port) idle".
                                     && command.contains(" " + database + " "));
                             redis[end] = cpuNanos(command -> command.startsWith("redis-server"));
+                            portkey[end] = portkeyPid == 0 ? 0 : ProcessStats.cpuNanos(portkeyPid);
                         }
                     });
         }
@@ -474,6 +562,10 @@ public final class ExecuteLoad {
 
         long redisNanos() {
             return redis[1] - redis[0];
+        }
+
+        long portkeyNanos() {
+            return portkey[1] - portkey[0];
         }
 
         private static long cpuNanos(Predicate<String> commandLine) {
@@ -502,8 +594,10 @@ public final class ExecuteLoad {
         }
     }
 
-    /** How the fake provider answers: its time to first token, and its rate after it (0: the rest at once). */
-    private record Pace(Duration firstTokenAfter, double tokensPerSecond) {}
+    /**
+     * How the fake provider answers: its time to first token, its rate after it (0: the rest at once), and its tokens.
+     */
+    private record Pace(Duration firstTokenAfter, double tokensPerSecond, int tokens) {}
 
     private static <T> T requireNonNull(@Nullable T value) {
         if (value == null) {
@@ -539,6 +633,15 @@ public final class ExecuteLoad {
 
     private static String millis(Histogram micros, double percentile) {
         return String.format(Locale.ROOT, "%.2f ms", micros.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static String percentiles(Histogram micros) {
+        return String.format(
+                Locale.ROOT,
+                "%.2f / %.2f / %.2f ms",
+                micros.getValueAtPercentile(50) / 1000.0,
+                micros.getValueAtPercentile(90) / 1000.0,
+                micros.getValueAtPercentile(99) / 1000.0);
     }
 
     private static String added(Histogram micros, Histogram directMicros, double percentile) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The execute-load driver's arguments, {@code --name=value} each.
@@ -17,6 +18,8 @@ import java.util.Set;
  * @param servicePid the service's process, for its CPU time, memory and jcmd
  * @param apiKey an API key of the service's organization
  * @param database the service's database, read with psql to check the records
+ * @param portkey Portkey's open-source gateway ({@code http://127.0.0.1:port}), the peer; null when not running
+ * @param portkeyPid the gateway's node process, for its CPU time; 0 when not running
  * @param concurrency concurrent clients of each closed-loop run
  * @param modes the paths measured at each concurrency
  * @param initialWarmup unrecorded time of each path at the highest concurrency, before any row
@@ -30,6 +33,7 @@ import java.util.Set;
  * @param pacedConcurrency concurrent clients of each paced run (after the closed loops); empty for none
  * @param pacedFirstTokenAfter the fake provider's time to first token in the paced runs
  * @param pacedTokensPerSecond the fake provider's rate after the first token in the paced runs
+ * @param pacedTokens tokens of each paced answer
  * @param openStreams streamed executions held open at once by the service; 0 to skip
  * @param slowTokens tokens of each answer while streams are held open
  * @param slowTokenInterval time between those tokens
@@ -41,6 +45,8 @@ record ExecuteLoadOptions(
         long servicePid,
         String apiKey,
         String database,
+        @Nullable URI portkey,
+        long portkeyPid,
         List<Integer> concurrency,
         List<Mode> modes,
         Duration initialWarmup,
@@ -54,6 +60,7 @@ record ExecuteLoadOptions(
         List<Integer> pacedConcurrency,
         Duration pacedFirstTokenAfter,
         double pacedTokensPerSecond,
+        int pacedTokens,
         int openStreams,
         int slowTokens,
         Duration slowTokenInterval,
@@ -66,6 +73,8 @@ record ExecuteLoadOptions(
             "service-pid",
             "api-key",
             "database",
+            "portkey",
+            "portkey-pid",
             "concurrency",
             "modes",
             "initial-warmup",
@@ -79,6 +88,7 @@ record ExecuteLoadOptions(
             "paced-concurrency",
             "paced-first-token-after",
             "paced-tokens-per-second",
+            "paced-tokens",
             "open-streams",
             "slow-tokens",
             "slow-token-interval",
@@ -87,7 +97,9 @@ record ExecuteLoadOptions(
     enum Mode {
         DIRECT("direct to the fake provider"),
         PLAIN("execute, plain JSON"),
-        STREAMED("execute, streamed (SSE)");
+        STREAMED("execute, streamed (SSE)"),
+        /** The direct request through Portkey's gateway, the peer: only streamed, as the fake provider answers. */
+        PORTKEY("through Portkey, streamed");
 
         final String label;
 
@@ -110,24 +122,34 @@ record ExecuteLoadOptions(
         if (!values.keySet().containsAll(REQUIRED)) {
             throw new IllegalArgumentException("Required: " + REQUIRED);
         }
+        String portkey = values.getOrDefault("portkey", "");
+        List<Mode> modes = list(values.getOrDefault(
+                        "modes", portkey.isEmpty() ? "direct,plain,streamed" : "direct,portkey,plain,streamed"))
+                .stream()
+                .map(mode -> Mode.valueOf(mode.toUpperCase(Locale.ROOT)))
+                .toList();
+        if (modes.contains(Mode.PORTKEY) && portkey.isEmpty()) {
+            throw new IllegalArgumentException("The portkey mode needs --portkey=http://127.0.0.1:port");
+        }
+        int tokens = Integer.parseInt(values.getOrDefault("tokens", "20"));
         return new ExecuteLoadOptions(
                 URI.create(values.get("service")),
                 URI.create(values.get("management")),
                 Long.parseLong(values.get("service-pid")),
                 values.get("api-key"),
                 values.get("database"),
+                portkey.isEmpty() ? null : URI.create(portkey),
+                Long.parseLong(values.getOrDefault("portkey-pid", "0")),
                 list(values.getOrDefault("concurrency", "1,16,128")).stream()
                         .map(Integer::parseInt)
                         .toList(),
-                list(values.getOrDefault("modes", "direct,plain,streamed")).stream()
-                        .map(mode -> Mode.valueOf(mode.toUpperCase(Locale.ROOT)))
-                        .toList(),
+                modes,
                 Options.duration(values.getOrDefault("initial-warmup", "30s")),
                 Options.duration(values.getOrDefault("warmup", "10s")),
                 Options.duration(values.getOrDefault("duration", "30s")),
                 Integer.parseInt(values.getOrDefault("attempts", "3")),
                 Double.parseDouble(values.getOrDefault("max-disturbance", "0.15")),
-                Integer.parseInt(values.getOrDefault("tokens", "20")),
+                tokens,
                 Options.duration(values.getOrDefault("first-token-after", "0ms")),
                 Double.parseDouble(values.getOrDefault("tokens-per-second", "0")),
                 list(values.getOrDefault("paced-concurrency", "16,128")).stream()
@@ -136,6 +158,7 @@ record ExecuteLoadOptions(
                         .toList(),
                 Options.duration(values.getOrDefault("paced-first-token-after", "300ms")),
                 Double.parseDouble(values.getOrDefault("paced-tokens-per-second", "50")),
+                Integer.parseInt(values.getOrDefault("paced-tokens", Integer.toString(tokens))),
                 Integer.parseInt(values.getOrDefault("open-streams", "1000")),
                 Integer.parseInt(values.getOrDefault("slow-tokens", "100")),
                 Options.duration(values.getOrDefault("slow-token-interval", "200ms")),

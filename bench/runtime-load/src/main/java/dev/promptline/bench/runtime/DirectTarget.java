@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodySubscribers;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 
@@ -21,12 +22,21 @@ final class DirectTarget implements StreamTarget {
     private final String requestBody;
     private final String apiKey;
     private final int expectedTokens;
+    private final Map<String, String> headers;
 
     /**
      * @param requestBody the JSON body the runtime sent for the same completion, its marker {@link
      *     RuntimeTarget#MARKER} included
      */
     DirectTarget(String baseUrl, String requestBody, String apiKey, int expectedTokens) {
+        this(baseUrl, requestBody, apiKey, expectedTokens, Map.of());
+    }
+
+    /**
+     * The same request to an OpenAI-compatible gateway in front of the provider (execute-load's peer row), with the
+     * headers that route it.
+     */
+    DirectTarget(String baseUrl, String requestBody, String apiKey, int expectedTokens, Map<String, String> headers) {
         if (!requestBody.contains(RuntimeTarget.MARKER)) {
             throw new IllegalArgumentException("The request body has no marker to replace");
         }
@@ -34,15 +44,17 @@ final class DirectTarget implements StreamTarget {
         this.requestBody = requestBody;
         this.apiKey = apiKey;
         this.expectedTokens = expectedTokens;
+        this.headers = Map.copyOf(headers);
     }
 
     @Override
     public Timing stream(String marker, Runnable firstToken) throws InterruptedException, ExecutionException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + apiKey)
-                .POST(HttpRequest.BodyPublishers.ofString(requestBody.replace(RuntimeTarget.MARKER, marker)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(requestBody.replace(RuntimeTarget.MARKER, marker)));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         var stream = new TimedStream(firstToken);
         http.sendAsync(request, responseInfo -> {
                     if (responseInfo.statusCode() != 200) {
