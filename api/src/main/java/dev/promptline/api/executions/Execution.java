@@ -3,6 +3,7 @@ package dev.promptline.api.executions;
 import static java.util.Objects.requireNonNull;
 
 import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.tenancy.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * says what ran.
  *
  * @param promptVersion the version's number, read with the row
- * @param errorCode why it did not succeed, as a stable lower-case code (e.g. provider_unavailable)
+ * @param error why it did not succeed; null for a success and while it runs
  */
 public record Execution(
         UUID id,
@@ -33,9 +34,9 @@ public record Execution(
         @Nullable Integer timeToFirstTokenMs,
         @Nullable BigDecimal costUsd,
         ExecutionStatus status,
-        @Nullable String errorCode,
+        @Nullable ExecutionError error,
         @Nullable String errorMessage,
-        @Nullable String finishReason,
+        @Nullable FinishReason finishReason,
         @Nullable Integer attempts,
         @Nullable UUID createdBy,
         @Nullable String requestId,
@@ -51,5 +52,77 @@ public record Execution(
         requireNonNull(input, "input is null");
         requireNonNull(status, "status is null");
         requireNonNull(createdAt, "createdAt is null");
+    }
+
+    /** The record written before the runtime is called: what runs, and nothing of how it ends yet. */
+    static Execution pending(
+            UUID id, ExecutionPlan plan, @Nullable UserId createdBy, @Nullable String requestId, Instant createdAt) {
+        var version = plan.version();
+        var model = plan.model();
+        return new Execution(
+                id,
+                plan.organizationId(),
+                version.promptId().value(),
+                version.id(),
+                version.version(),
+                model.id().value(),
+                model.provider().value(),
+                model.providerModelId(),
+                plan.input(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                ExecutionStatus.PENDING,
+                null,
+                null,
+                null,
+                null,
+                createdBy == null ? null : createdBy.value(),
+                requestId,
+                createdAt,
+                null,
+                null,
+                createdAt.plus(plan.timeout()));
+    }
+
+    /** This pending record as its outcome finished it. */
+    Execution finished(
+            ExecutionOutcome outcome, @Nullable BigDecimal cost, @Nullable Instant startedAt, Instant finishedAt) {
+        var usage = outcome.usage();
+        var timing = outcome.timing();
+        return new Execution(
+                id,
+                organizationId,
+                promptId,
+                promptVersionId,
+                promptVersion,
+                modelId,
+                provider,
+                providerModelId,
+                input,
+                outcome.output(),
+                usage.tokensInput(),
+                usage.tokensOutput(),
+                saturated(timing.latencyMs()),
+                timing.timeToFirstTokenMs() == null ? null : saturated(timing.timeToFirstTokenMs()),
+                cost,
+                outcome.status(),
+                outcome.error(),
+                outcome.errorMessage(),
+                outcome.finishReason(),
+                usage.attempts() == 0 ? null : usage.attempts(),
+                createdBy,
+                requestId,
+                createdAt,
+                startedAt,
+                finishedAt,
+                deadlineAt);
+    }
+
+    static int saturated(long millis) {
+        return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 }

@@ -91,27 +91,31 @@ class ExecutionController {
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable @Size(max = 255) String idempotencyKey,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept,
             HttpServletResponse response) {
-        var command = new ExecutionService.ExecuteCommand(
-                request.variables() == null ? Map.of() : request.variables(),
+        var execution = new ExecutionRequest(
+                caller.organizationId(),
+                caller.userId(),
+                new PromptId(promptId),
                 request.version(),
                 request.label(),
+                request.variables() == null ? Map.of() : request.variables(),
                 request.modelId(),
                 request.parameters() == null
                         ? ModelParameters.NONE
                         : request.parameters().toParameters(),
                 request.timeout() == null ? null : seconds(request.timeout()),
-                idempotencyKey,
-                fingerprint(promptId, request));
+                idempotencyKey == null
+                        ? null
+                        : new ExecutionRequest.Idempotency(idempotencyKey, fingerprint(promptId, request)));
         boolean streamed = Boolean.TRUE.equals(request.stream())
                 || (request.stream() == null && accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE));
         if (!streamed) {
-            var result = executions.execute(caller, new PromptId(promptId), command, ExecutionListener.NONE);
+            var result = executions.execute(execution, ExecutionListener.NONE);
             return result.replayed() ? replay(caller, result.execution(), response) : answer(result);
         }
         var events = new ServerSentEvents(response, json);
         ExecutionService.Result result;
         try {
-            result = executions.execute(caller, new PromptId(promptId), command, events);
+            result = executions.execute(execution, events);
         } catch (RuntimeException e) {
             if (!events.isOpen()) {
                 throw e; // nothing sent yet: a plain problem detail with its status code
@@ -120,9 +124,9 @@ class ExecutionController {
             endWithError(events, e);
             return null;
         }
-        Execution execution = result.execution();
+        Execution finished = result.execution();
         if (result.replayed()) {
-            replay(caller, execution, response, events);
+            replay(caller, finished, response, events);
             return null;
         }
         if (!events.isOpen()) {
@@ -130,10 +134,10 @@ class ExecutionController {
             return answer(result);
         }
         try {
-            if (execution.status() == ExecutionStatus.SUCCEEDED) {
-                events.completed(execution);
+            if (finished.status() == ExecutionStatus.SUCCEEDED) {
+                events.completed(finished);
             } else {
-                events.failed(execution, problem(ExecutionFailures.of(execution)));
+                events.failed(finished, problem(ExecutionFailures.of(finished)));
             }
         } catch (ExecutionListener.ClientGoneException e) {
             // The client left; its record is finished all the same.
@@ -162,19 +166,21 @@ class ExecutionController {
                 status == null ? null : ExecutionStatus.fromValue(status),
                 createdAfter,
                 createdBefore);
-        return executions.list(caller, filter, pageToken, pageSize).map(ExecutionResponse::from);
+        return executions
+                .list(caller.organizationId(), filter, pageToken, pageSize)
+                .map(ExecutionResponse::from);
     }
 
     @GetMapping("/api/v1/executions/{executionId}")
     ExecutionResponse get(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId) {
-        return ExecutionResponse.from(executions.get(caller, executionId));
+        return ExecutionResponse.from(executions.get(caller.organizationId(), executionId));
     }
 
     /** 202: the cancel is on its way to whichever replica runs the execution; read the record to see it end. */
     @PostMapping("/api/v1/executions/{executionId}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     ResponseEntity<ExecutionResponse> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId) {
-        Execution execution = executions.cancel(caller, executionId);
+        Execution execution = executions.cancel(caller.organizationId(), executionId);
         return ResponseEntity.accepted()
                 .location(URI.create("/api/v1/executions/" + executionId))
                 .body(ExecutionResponse.from(execution));
@@ -185,7 +191,7 @@ class ExecutionController {
      * same problem with the same status code when it did not succeed.
      */
     private ResponseEntity<ExecutionResponse> replay(Caller caller, Execution earlier, HttpServletResponse response) {
-        Execution execution = executions.awaitEnd(caller, earlier.id(), ExecutionListener.NONE);
+        Execution execution = executions.awaitEnd(caller.organizationId(), earlier.id(), ExecutionListener.NONE);
         response.setHeader(REPLAYED, "true");
         return answer(new ExecutionService.Result(execution, true));
     }
@@ -199,7 +205,7 @@ class ExecutionController {
         response.setHeader(REPLAYED, "true");
         try {
             events.started(earlier);
-            Execution execution = executions.awaitEnd(caller, earlier.id(), events);
+            Execution execution = executions.awaitEnd(caller.organizationId(), earlier.id(), events);
             if (execution.output() != null && !execution.output().isEmpty()) {
                 events.token(execution.output());
             }

@@ -11,28 +11,26 @@ final class ExecutionFailures {
     private ExecutionFailures() {}
 
     static PromptlineException of(Execution execution) {
-        String message = execution.errorMessage() == null ? "" : execution.errorMessage();
-        ErrorCode code = switch (execution.status()) {
-            case TIMED_OUT -> ErrorCode.EXECUTION_TIMED_OUT;
-            case CANCELLED -> ErrorCode.EXECUTION_CANCELLED;
-            case FAILED -> failed(execution.errorCode() == null ? "internal" : execution.errorCode());
-            case PENDING, RUNNING, SUCCEEDED ->
-                throw new IllegalArgumentException("not a failure: " + execution.status());
-        };
-        return new PromptlineException(code, message)
+        ExecutionError error = execution.error() == null ? ExecutionError.INTERNAL : execution.error();
+        if (!execution.status().isTerminal() || execution.status() == ExecutionStatus.SUCCEEDED) {
+            throw new IllegalArgumentException("not a failure: " + execution.status());
+        }
+        return new PromptlineException(code(error), execution.errorMessage() == null ? "" : execution.errorMessage())
                 .with("executionId", execution.id())
                 .with("executionStatus", execution.status().value())
-                .with("errorCode", execution.errorCode() == null ? "internal" : execution.errorCode());
+                .with("errorCode", error.value());
     }
 
-    private static ErrorCode failed(String errorCode) {
-        return switch (errorCode) {
-            case "rate_limited" -> ErrorCode.PROVIDER_RATE_LIMITED;
-            case "provider_unavailable" -> ErrorCode.PROVIDER_UNAVAILABLE;
-            case "invalid_request", "auth_failed", "address_forbidden" -> ErrorCode.PROVIDER_REJECTED;
-            case "runtime_unavailable" -> ErrorCode.RUNTIME_UNAVAILABLE;
-            case "shutdown" -> ErrorCode.SERVICE_SHUTTING_DOWN;
-            default -> ErrorCode.EXECUTION_FAILED;
+    private static ErrorCode code(ExecutionError error) {
+        return switch (error) {
+            case TIMEOUT -> ErrorCode.EXECUTION_TIMED_OUT;
+            case CANCELLED -> ErrorCode.EXECUTION_CANCELLED;
+            case RATE_LIMITED -> ErrorCode.PROVIDER_RATE_LIMITED;
+            case PROVIDER_UNAVAILABLE -> ErrorCode.PROVIDER_UNAVAILABLE;
+            case INVALID_REQUEST, AUTH_FAILED, ADDRESS_FORBIDDEN -> ErrorCode.PROVIDER_REJECTED;
+            case RUNTIME_UNAVAILABLE -> ErrorCode.RUNTIME_UNAVAILABLE;
+            case SHUTDOWN -> ErrorCode.SERVICE_SHUTTING_DOWN;
+            case ABANDONED, INTERNAL -> ErrorCode.EXECUTION_FAILED;
         };
     }
 }

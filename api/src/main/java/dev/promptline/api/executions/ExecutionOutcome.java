@@ -5,27 +5,49 @@ import static java.util.Objects.requireNonNull;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How an execution ended, as it is written to its record once.
+ * How an execution ended, as it is written to its record once. Its status follows from its error: none is success.
  *
  * @param output the whole output, or what was streamed before a failure
- * @param errorCode null exactly when it succeeded
+ * @param finishReason why the model stopped; only for a success
  */
 record ExecutionOutcome(
-        ExecutionStatus status,
         String output,
-        int tokensInput,
-        int tokensOutput,
-        long latencyMs,
-        @Nullable Long timeToFirstTokenMs,
-        @Nullable String finishReason,
-        int attempts,
-        @Nullable String errorCode,
+        Usage usage,
+        Timing timing,
+        @Nullable FinishReason finishReason,
+        @Nullable ExecutionError error,
         @Nullable String errorMessage) {
+    /**
+     * What the execution used.
+     *
+     * @param attempts provider attempts; 0 when none was announced
+     */
+    record Usage(int tokensInput, int tokensOutput, int attempts) {}
+
+    /** Measured from the moment the runtime call started. */
+    record Timing(long latencyMs, @Nullable Long timeToFirstTokenMs) {}
+
     ExecutionOutcome {
-        requireNonNull(status, "status is null");
         requireNonNull(output, "output is null");
-        if (!status.isTerminal()) {
-            throw new IllegalArgumentException("an outcome is terminal: " + status);
+        requireNonNull(usage, "usage is null");
+        requireNonNull(timing, "timing is null");
+        if ((error == null) != (errorMessage == null)) {
+            throw new IllegalArgumentException("a failure has an error and a message, a success neither");
         }
+        if (error != null && finishReason != null) {
+            throw new IllegalArgumentException("only a success has a finish reason");
+        }
+    }
+
+    static ExecutionOutcome succeeded(String output, Usage usage, Timing timing, FinishReason finishReason) {
+        return new ExecutionOutcome(output, usage, timing, requireNonNull(finishReason), null, null);
+    }
+
+    static ExecutionOutcome failed(ExecutionError error, String message, String output, Usage usage, Timing timing) {
+        return new ExecutionOutcome(output, usage, timing, null, requireNonNull(error), requireNonNull(message));
+    }
+
+    ExecutionStatus status() {
+        return error == null ? ExecutionStatus.SUCCEEDED : error.status();
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -84,18 +85,22 @@ class ExecutionRepository {
                AND status IN ('pending', 'running')
             """;
 
-    private static final String ABANDON_OF_RUNNER = """
-            UPDATE executions
-               SET status = 'failed', error_code = 'abandoned', error_message = :reason, finished_at = now()
-             WHERE runner = :runner
-               AND status IN ('pending', 'running')
-            """;
-    private static final String ABANDON_PAST_DEADLINE = """
-            UPDATE executions
-               SET status = 'failed', error_code = 'abandoned', error_message = :reason, finished_at = now()
-             WHERE deadline_at < :before
-               AND status IN ('pending', 'running')
-            """;
+    /**
+     * Fails what matches {@code %s} and is unfinished, and reads the rows it failed back (with their version's number)
+     * so that each can be announced as finished.
+     */
+    private static final String ABANDON =
+            """
+            WITH abandoned AS (
+                UPDATE executions
+                   SET status = 'failed', error_code = :error, error_message = :reason, finished_at = now()
+                 WHERE %s
+                   AND status IN ('pending', 'running')
+             RETURNING *)
+            """ + "SELECT " + COLUMNS + FROM.replace("FROM executions e", "FROM abandoned e");
+
+    private static final String ABANDON_OF_RUNNER = ABANDON.formatted("runner = :runner");
+    private static final String ABANDON_PAST_DEADLINE = ABANDON.formatted("deadline_at < :before");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -133,23 +138,31 @@ class ExecutionRepository {
 
     /** Writes the outcome; false when the record was already finished (by a sweep that gave up on it). */
     boolean finish(OrganizationId organizationId, UUID id, ExecutionOutcome outcome, @Nullable BigDecimal costUsd) {
+        var usage = outcome.usage();
+        var timing = outcome.timing();
         return jdbc.sql(FINISH)
                         .param("organizationId", organizationId.value())
                         .param("id", id)
                         .param("status", outcome.status().value())
                         .param("output", outcome.output())
-                        .param("tokensInput", outcome.tokensInput())
-                        .param("tokensOutput", outcome.tokensOutput())
-                        .param("latencyMs", (int) Math.min(Integer.MAX_VALUE, outcome.latencyMs()))
+                        .param("tokensInput", usage.tokensInput())
+                        .param("tokensOutput", usage.tokensOutput())
+                        .param("latencyMs", Execution.saturated(timing.latencyMs()))
                         .param(
                                 "timeToFirstTokenMs",
-                                outcome.timeToFirstTokenMs() == null
+                                timing.timeToFirstTokenMs() == null
                                         ? null
-                                        : (int) Math.min(Integer.MAX_VALUE, outcome.timeToFirstTokenMs()))
+                                        : Execution.saturated(timing.timeToFirstTokenMs()))
                         .param("costUsd", costUsd)
-                        .param("finishReason", outcome.finishReason())
-                        .param("attempts", outcome.attempts() == 0 ? null : outcome.attempts())
-                        .param("errorCode", outcome.errorCode())
+                        .param(
+                                "finishReason",
+                                outcome.finishReason() == null
+                                        ? null
+                                        : outcome.finishReason().value())
+                        .param("attempts", usage.attempts() == 0 ? null : usage.attempts())
+                        .param(
+                                "errorCode",
+                                outcome.error() == null ? null : outcome.error().value())
                         .param("errorMessage", outcome.errorMessage())
                         .update()
                 == 1;
@@ -182,19 +195,23 @@ class ExecutionRepository {
     }
 
     /** Fails what a process left open: on its restart, every unfinished execution it was running. */
-    int abandonOfRunner(String runner, String reason) {
+    List<Execution> abandonOfRunner(String runner, String reason) {
         return jdbc.sql(ABANDON_OF_RUNNER)
                 .param("runner", runner)
+                .param("error", ExecutionError.ABANDONED.value())
                 .param("reason", reason)
-                .update();
+                .query(this::map)
+                .list();
     }
 
     /** Fails every unfinished execution whose deadline passed before {@code before}, whoever was running it. */
-    int abandonPastDeadline(Instant before, String reason) {
+    List<Execution> abandonPastDeadline(Instant before, String reason) {
         return jdbc.sql(ABANDON_PAST_DEADLINE)
                 .param("before", Timestamp.from(before))
+                .param("error", ExecutionError.ABANDONED.value())
                 .param("reason", reason)
-                .update();
+                .query(this::map)
+                .list();
     }
 
     private Execution map(ResultSet row, int number) throws SQLException {
@@ -215,9 +232,9 @@ class ExecutionRepository {
                 row.getObject("time_to_first_token_ms", Integer.class),
                 row.getBigDecimal("cost_usd"),
                 ExecutionStatus.fromValue(row.getString("status")),
-                row.getString("error_code"),
+                enumOrNull(row.getString("error_code"), ExecutionError::fromValue),
                 row.getString("error_message"),
-                row.getString("finish_reason"),
+                enumOrNull(row.getString("finish_reason"), FinishReason::fromValue),
                 row.getObject("attempts", Integer.class),
                 row.getObject("created_by", UUID.class),
                 row.getString("request_id"),
@@ -233,6 +250,10 @@ class ExecutionRepository {
                 json.convertValue(
                         stored.getOrDefault("variables", Map.of()), new TypeReference<Map<String, String>>() {}),
                 json.convertValue(stored.getOrDefault("parameters", Map.of()), ModelParameters.class));
+    }
+
+    private static <T> @Nullable T enumOrNull(@Nullable String value, Function<String, T> parse) {
+        return value == null ? null : parse.apply(value);
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

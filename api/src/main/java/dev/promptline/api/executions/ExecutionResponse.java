@@ -57,9 +57,11 @@ record ExecutionResponse(
                 execution.latencyMs(),
                 execution.timeToFirstTokenMs(),
                 execution.costUsd(),
-                execution.finishReason(),
+                execution.finishReason() == null
+                        ? null
+                        : execution.finishReason().value(),
                 execution.attempts(),
-                execution.errorCode() == null ? null : new Error(execution.errorCode(), execution.errorMessage()),
+                execution.error() == null ? null : new Error(execution.error().value(), execution.errorMessage()),
                 execution.requestId(),
                 execution.createdAt(),
                 execution.startedAt(),

@@ -19,12 +19,12 @@ import org.springframework.stereotype.Component;
 class ExecutionRunner {
     private static final Logger log = LoggerFactory.getLogger(ExecutionRunner.class);
 
-    private final ExecutionRepository executions;
+    private final ExecutionRecords executions;
     private final ExecutionProperties properties;
     private volatile String id = hostName();
     private volatile boolean leftoversClosed;
 
-    ExecutionRunner(ExecutionRepository executions, ExecutionProperties properties) {
+    ExecutionRunner(ExecutionRecords executions, ExecutionProperties properties) {
         this.executions = executions;
         this.properties = properties;
     }

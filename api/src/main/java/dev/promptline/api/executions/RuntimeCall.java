@@ -1,16 +1,13 @@
 package dev.promptline.api.executions;
 
 import dev.promptline.runtime.v1.AgentRuntimeServiceGrpc;
-import dev.promptline.runtime.v1.ErrorCode;
 import dev.promptline.runtime.v1.ExecuteRequest;
 import dev.promptline.runtime.v1.ExecuteResponse;
-import dev.promptline.runtime.v1.FinishReason;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +68,7 @@ final class RuntimeCall {
 
         @Override
         public void onNext(ExecuteResponse response) {
-            RuntimeEvent event = toEvent(response);
+            RuntimeEvent event = RuntimeContract.event(response);
             if (event != null) {
                 events.add(event);
             } else {
@@ -82,14 +79,13 @@ final class RuntimeCall {
 
         @Override
         public void onError(Throwable error) {
-            Status status = Status.fromThrowable(error);
-            events.add(new RuntimeEvent.CallFailed(status.getCode(), status.getDescription()));
+            events.add(RuntimeContract.callFailed(Status.fromThrowable(error)));
         }
 
         @Override
         public void onCompleted() {
             // The terminal event came before; a stream that ends without one is a broken runtime.
-            events.add(new RuntimeEvent.CallFailed(Status.Code.OK, "The runtime ended the stream"));
+            events.add(RuntimeContract.callFailed(Status.OK));
         }
 
         private ClientCallStreamObserver<ExecuteRequest> requireCall() {
@@ -99,50 +95,5 @@ final class RuntimeCall {
             }
             return current;
         }
-    }
-
-    private static @Nullable RuntimeEvent toEvent(ExecuteResponse response) {
-        return switch (response.getEventCase()) {
-            case STARTED -> new RuntimeEvent.Started();
-            case TOKEN_DELTA ->
-                new RuntimeEvent.TokenDelta(response.getTokenDelta().getText());
-            case COMPLETED -> {
-                var completed = response.getCompleted();
-                var ttft = completed.getTimeToFirstToken();
-                yield new RuntimeEvent.Completed(
-                        completed.getOutput(),
-                        finishReason(completed.getFinishReason()),
-                        completed.getUsage().getInputTokens(),
-                        completed.getUsage().getOutputTokens(),
-                        ttft.getSeconds() * 1000 + ttft.getNanos() / 1_000_000,
-                        completed.getAttempts());
-            }
-            case FAILED -> {
-                var failed = response.getFailed();
-                yield new RuntimeEvent.Failed(
-                        errorCode(failed.getCode()),
-                        failed.getMessage(),
-                        failed.getRetryable(),
-                        failed.getAttempts(),
-                        failed.getUsage().getOutputTokens());
-            }
-            case ATTEMPT_STARTED ->
-                new RuntimeEvent.AttemptStarted(response.getAttemptStarted().getAttempt());
-            case NODE_STARTED, NODE_COMPLETED, USAGE, EVENT_NOT_SET -> null;
-        };
-    }
-
-    private static String errorCode(ErrorCode code) {
-        return switch (code) {
-            case ERROR_CODE_UNSPECIFIED, UNRECOGNIZED -> "internal";
-            default -> code.name().substring("ERROR_CODE_".length()).toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String finishReason(FinishReason reason) {
-        return switch (reason) {
-            case FINISH_REASON_UNSPECIFIED, UNRECOGNIZED -> "other";
-            default -> reason.name().substring("FINISH_REASON_".length()).toLowerCase(Locale.ROOT);
-        };
     }
 }

@@ -1,10 +1,8 @@
 package dev.promptline.api.executions;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The runtime's stream as the api reads it: the contract's event union, without the graph's node events, which only
- * the runtime's own logs need. Mapped from proto in {@link RuntimeCall}; proto types go no further.
+ * the runtime's own logs need. Mapped from proto in {@link RuntimeContract}; proto types go no further.
  */
 sealed interface RuntimeEvent {
     /** The runtime accepted the execution. */
@@ -17,23 +15,15 @@ sealed interface RuntimeEvent {
     record AttemptStarted(int attempt) implements RuntimeEvent {}
 
     /** Terminal: the execution succeeded. */
-    record Completed(
-            String output,
-            String finishReason,
-            int inputTokens,
-            int outputTokens,
-            long timeToFirstTokenMs,
-            int attempts)
+    record Completed(String output, FinishReason finishReason, int inputTokens, int outputTokens, int attempts)
             implements RuntimeEvent {}
+
+    /** Terminal: the execution failed, and the runtime said why and what it used. */
+    record Failed(ExecutionError error, String message, int attempts, int outputTokens) implements RuntimeEvent {}
 
     /**
-     * Terminal: the execution failed.
-     *
-     * @param code the contract's error code in lower case, e.g. provider_unavailable
+     * Terminal: the call itself ended without a terminal event (runtime down, deadline, cancelled), so nothing is
+     * known of what the runtime used.
      */
-    record Failed(String code, String message, boolean retryable, int attempts, int outputTokens)
-            implements RuntimeEvent {}
-
-    /** Terminal: the call itself ended without a terminal event (runtime down, deadline, cancelled). */
-    record CallFailed(io.grpc.Status.Code status, @Nullable String description) implements RuntimeEvent {}
+    record CallFailed(ExecutionError error, String message) implements RuntimeEvent {}
 }

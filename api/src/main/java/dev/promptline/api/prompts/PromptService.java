@@ -72,8 +72,13 @@ public class PromptService {
     }
 
     public Resolved get(Caller caller, PromptId id, Selector selector) {
-        Prompt prompt = find(caller.organizationId(), id);
-        return new Resolved(prompt, version(caller.organizationId(), prompt, selector));
+        return get(caller.organizationId(), id, selector);
+    }
+
+    /** A prompt's version for the service's own work (an execution planned without an HTTP caller). */
+    public Resolved get(OrganizationId organizationId, PromptId id, Selector selector) {
+        Prompt prompt = find(organizationId, id);
+        return new Resolved(prompt, version(organizationId, prompt, selector));
     }
 
     public Resolved getByName(Caller caller, String name, Selector selector) {

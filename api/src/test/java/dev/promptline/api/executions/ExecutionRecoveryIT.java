@@ -12,11 +12,16 @@ import java.net.UnknownHostException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -74,6 +79,31 @@ class ExecutionRecoveryIT extends IsolatedDatabase {
     @Autowired
     ExecutionRunner runner;
 
+    @Autowired
+    AnnouncedExecutions announced;
+
+    /** What other features hear: every execution closed as abandoned is announced as finished, once. */
+    @TestConfiguration
+    static class Listening {
+        @Bean
+        AnnouncedExecutions announcedExecutions() {
+            return new AnnouncedExecutions();
+        }
+    }
+
+    static final class AnnouncedExecutions {
+        final List<Execution> heard = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(ExecutionFinished finished) {
+            heard.add(finished.execution());
+        }
+
+        List<Execution> of(UUID id) {
+            return heard.stream().filter(execution -> execution.id().equals(id)).toList();
+        }
+    }
+
     @Test
     void onStartTheExecutionsThisProcessLeftUnfinishedAreFailed() {
         assertThat(runner.id()).isEqualTo(THIS_PROCESS);
@@ -83,6 +113,11 @@ class ExecutionRecoveryIT extends IsolatedDatabase {
             assertThat(row.errorCode()).isEqualTo("abandoned");
             assertThat(row.errorMessage()).contains("stopped before it ended");
             assertThat(row.finishedAt()).isNotNull();
+            assertThat(announced.of(id)).singleElement().satisfies(execution -> {
+                assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+                assertThat(execution.error()).isEqualTo(ExecutionError.ABANDONED);
+                assertThat(execution.finishedAt()).isNotNull();
+            });
         }
     }
 
@@ -96,6 +131,11 @@ class ExecutionRecoveryIT extends IsolatedDatabase {
         assertThat(swept.errorCode()).isEqualTo("abandoned");
         assertThat(swept.errorMessage()).contains("deadline");
         assertThat(swept.finishedAt()).isNotNull();
+        assertThat(announced.of(pastItsDeadline))
+                .singleElement()
+                .extracting(Execution::error)
+                .isEqualTo(ExecutionError.ABANDONED);
+        assertThat(announced.of(runningElsewhere)).isEmpty();
         // The sweep that closed it looked at this one too, in the same statement.
         assertThat(ExecutionRow.read(jdbc, runningElsewhere.toString()).status())
                 .isEqualTo("running");

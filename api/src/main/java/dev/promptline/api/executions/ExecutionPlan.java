@@ -1,0 +1,20 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.models.Model;
+import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.prompts.ChatMessage;
+import dev.promptline.api.prompts.PromptVersion;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * An execution worked out and checked, before anything is written: the version and model it runs, what it was asked
+ * to run with, the messages rendered from them, and its deadline.
+ */
+record ExecutionPlan(
+        OrganizationId organizationId,
+        PromptVersion version,
+        Model model,
+        ExecutionInput input,
+        List<ChatMessage> messages,
+        Duration timeout) {}

@@ -1,0 +1,80 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.models.Model;
+import dev.promptline.api.platform.web.LogSafe;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * An execution's record through its life: opened before the runtime is called, marked running once the runtime
+ * accepted it, and finished exactly once (priced) by its run, or failed as abandoned by recovery or the sweep. Every
+ * finish that happened here is announced as {@link ExecutionFinished}.
+ */
+@Component
+class ExecutionRecords {
+    private static final Logger log = LoggerFactory.getLogger(ExecutionRecords.class);
+
+    private final ExecutionRepository repository;
+    private final ApplicationEventPublisher events;
+
+    ExecutionRecords(ExecutionRepository repository, ApplicationEventPublisher events) {
+        this.repository = repository;
+        this.events = events;
+    }
+
+    /** Writes the pending record, durable before this returns; {@code runner} is this process. */
+    void open(Execution pending, String runner) {
+        repository.insert(pending, runner);
+    }
+
+    void markRunning(Execution pending, Instant startedAt) {
+        repository.markRunning(pending.organizationId(), pending.id(), startedAt);
+    }
+
+    /**
+     * Prices the outcome and writes it, durable before this returns, and returns the finished record. If a sweep closed
+     * the record first, that stays its outcome; what is returned is what this run saw.
+     */
+    Execution finish(Execution pending, Model model, ExecutionOutcome outcome, @Nullable Instant startedAt) {
+        BigDecimal cost = Pricing.cost(model, outcome.usage());
+        boolean finishedHere = repository.finish(pending.organizationId(), pending.id(), outcome, cost);
+        Execution finished = pending.finished(outcome, cost, startedAt, Instant.now());
+        if (finishedHere) {
+            announce(finished);
+        } else {
+            log.warn("Execution {} was closed by a sweep before it ended as {}", pending.id(), outcome.status());
+        }
+        return finished;
+    }
+
+    /** Fails every unfinished execution {@code runner} left when it stopped; how many there were. */
+    int abandonOfRunner(String runner, String reason) {
+        return announceAll(repository.abandonOfRunner(runner, reason));
+    }
+
+    /** Fails every unfinished execution whose deadline passed before {@code before}; how many there were. */
+    int abandonPastDeadline(Instant before, String reason) {
+        return announceAll(repository.abandonPastDeadline(before, reason));
+    }
+
+    private int announceAll(List<Execution> finished) {
+        finished.forEach(this::announce);
+        return finished.size();
+    }
+
+    private void announce(Execution finished) {
+        try {
+            events.publishEvent(new ExecutionFinished(finished));
+        } catch (RuntimeException e) {
+            // The record is finished either way; a listener's failure must not turn a success into an error.
+            log.error("A listener of ExecutionFinished failed for execution {}: {}", finished.id(), LogSafe.summary(e));
+            log.debug("Stack trace of the listener's failure for execution {}", finished.id(), e);
+        }
+    }
+}
