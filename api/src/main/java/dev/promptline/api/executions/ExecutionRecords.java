@@ -21,20 +21,23 @@ class ExecutionRecords {
     private static final Logger log = LoggerFactory.getLogger(ExecutionRecords.class);
 
     private final ExecutionRepository repository;
+    private final RecordWriter writer;
     private final ApplicationEventPublisher events;
 
-    ExecutionRecords(ExecutionRepository repository, ApplicationEventPublisher events) {
+    ExecutionRecords(ExecutionRepository repository, RecordWriter writer, ApplicationEventPublisher events) {
         this.repository = repository;
+        this.writer = writer;
         this.events = events;
     }
 
     /** Writes the pending record, durable before this returns; {@code runner} is this process. */
     void open(Execution pending, String runner) {
-        repository.insert(pending, runner);
+        writer.open(pending, runner);
     }
 
+    /** Queues the move to running, without waiting for it: losing it loses nothing that recovery does not close. */
     void markRunning(Execution pending, Instant startedAt) {
-        repository.markRunning(pending.organizationId(), pending.id(), startedAt);
+        writer.markRunning(pending.organizationId(), pending.id(), startedAt);
     }
 
     /**
@@ -43,7 +46,8 @@ class ExecutionRecords {
      */
     Execution finish(Execution pending, Model model, ExecutionOutcome outcome, @Nullable Instant startedAt) {
         BigDecimal cost = Pricing.cost(model, outcome.usage());
-        boolean finishedHere = repository.finish(pending.organizationId(), pending.id(), outcome, cost);
+        boolean finishedHere = writer.finish(
+                new RecordWriter.Finish(pending.organizationId(), pending.id(), outcome, cost, startedAt));
         Execution finished = pending.finished(outcome, cost, startedAt, Instant.now());
         if (finishedHere) {
             announce(finished);

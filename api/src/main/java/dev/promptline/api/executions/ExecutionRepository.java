@@ -3,7 +3,6 @@ package dev.promptline.api.executions;
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.web.Cursor;
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,6 +13,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -59,27 +61,23 @@ class ExecutionRepository {
             VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
                     CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :runner, :createdAt, :deadlineAt)
             """;
-    /**
-     * Committed without waiting for its WAL flush: the one statement's own transaction sets synchronous_commit off
-     * for itself (set_config with is_local, evaluated once in FROM), so nothing leaks to the connection's next
-     * statement. A crash can lose the mark and leave the row pending, which recovery and the sweep close as they
-     * close a running one; the insert before it and the finish after it are still flushed before anyone is told.
-     */
     private static final String MARK_RUNNING = """
             UPDATE executions
                SET status = 'running', started_at = :startedAt
-              FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit
              WHERE organization_id = :organizationId
                AND id = :id
                AND status = 'pending'
             """;
-    /** The status guard makes the finish happen once, whoever comes first: the run itself or a sweep. */
+    /**
+     * The status guard makes the finish happen once, whoever comes first: the run itself or a sweep. The start time is
+     * written here when the move to running was left out (the same transaction finishes the execution).
+     */
     private static final String FINISH = """
             UPDATE executions
                SET status = :status, output = :output, tokens_input = :tokensInput, tokens_output = :tokensOutput,
                    latency_ms = :latencyMs, time_to_first_token_ms = :timeToFirstTokenMs, cost_usd = :costUsd,
                    finish_reason = :finishReason, attempts = :attempts, error_code = :errorCode,
-                   error_message = :errorMessage, finished_at = now()
+                   error_message = :errorMessage, started_at = coalesce(started_at, :startedAt), finished_at = now()
              WHERE organization_id = :organizationId
                AND id = :id
                AND status IN ('pending', 'running')
@@ -103,69 +101,97 @@ class ExecutionRepository {
     private static final String ABANDON_PAST_DEADLINE = ABANDON.formatted("deadline_at < :before");
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate named;
     private final JsonMapper json;
 
-    ExecutionRepository(JdbcClient jdbc, JsonMapper json) {
+    ExecutionRepository(JdbcClient jdbc, NamedParameterJdbcTemplate named, JsonMapper json) {
         this.jdbc = jdbc;
+        this.named = named;
         this.json = json;
     }
 
-    void insert(Execution execution, String runner) {
-        jdbc.sql(INSERT)
-                .param("id", execution.id())
-                .param("organizationId", execution.organizationId().value())
-                .param("promptId", execution.promptId())
-                .param("promptVersionId", execution.promptVersionId())
-                .param("modelId", execution.modelId())
-                .param("provider", execution.provider())
-                .param("providerModelId", execution.providerModelId())
-                .param("input", json.writeValueAsString(execution.input()))
-                .param("createdBy", execution.createdBy())
-                .param("requestId", execution.requestId())
-                .param("runner", runner)
-                .param("createdAt", Timestamp.from(execution.createdAt()))
-                .param("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()))
-                .update();
+    /** Inserts pending records, in the caller's transaction (one implicit transaction for one record). */
+    void insertAll(List<RecordWriter.Open> opens) {
+        if (!opens.isEmpty()) {
+            batch(INSERT, opens.stream().map(this::insertParameters).toList());
+        }
     }
 
-    void markRunning(OrganizationId organizationId, UUID id, Instant startedAt) {
-        jdbc.sql(MARK_RUNNING)
-                .param("organizationId", organizationId.value())
-                .param("id", id)
-                .param("startedAt", Timestamp.from(startedAt))
-                .update();
+    void markRunningAll(List<RecordWriter.MarkRunning> marks) {
+        if (!marks.isEmpty()) {
+            batch(
+                    MARK_RUNNING,
+                    marks.stream().map(ExecutionRepository::markParameters).toList());
+        }
     }
 
-    /** Writes the outcome; false when the record was already finished (by a sweep that gave up on it). */
-    boolean finish(OrganizationId organizationId, UUID id, ExecutionOutcome outcome, @Nullable BigDecimal costUsd) {
+    /** Writes outcomes; per finish, 1 if it finished the record, 0 if it was already finished (by a sweep). */
+    int[] finishAll(List<RecordWriter.Finish> finishes) {
+        return finishes.isEmpty()
+                ? new int[0]
+                : batch(
+                        FINISH,
+                        finishes.stream()
+                                .map(ExecutionRepository::finishParameters)
+                                .toList());
+    }
+
+    private int[] batch(String sql, List<MapSqlParameterSource> rows) {
+        return named.batchUpdate(sql, rows.toArray(SqlParameterSource[]::new));
+    }
+
+    private MapSqlParameterSource insertParameters(RecordWriter.Open open) {
+        Execution execution = open.pending();
+        return new MapSqlParameterSource()
+                .addValue("id", execution.id())
+                .addValue("organizationId", execution.organizationId().value())
+                .addValue("promptId", execution.promptId())
+                .addValue("promptVersionId", execution.promptVersionId())
+                .addValue("modelId", execution.modelId())
+                .addValue("provider", execution.provider())
+                .addValue("providerModelId", execution.providerModelId())
+                .addValue("input", json.writeValueAsString(execution.input()))
+                .addValue("createdBy", execution.createdBy())
+                .addValue("requestId", execution.requestId())
+                .addValue("runner", open.runner())
+                .addValue("createdAt", Timestamp.from(execution.createdAt()))
+                .addValue("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()));
+    }
+
+    private static MapSqlParameterSource markParameters(RecordWriter.MarkRunning mark) {
+        return new MapSqlParameterSource()
+                .addValue("organizationId", mark.organizationId().value())
+                .addValue("id", mark.id())
+                .addValue("startedAt", Timestamp.from(mark.startedAt()));
+    }
+
+    private static MapSqlParameterSource finishParameters(RecordWriter.Finish finish) {
+        var outcome = finish.outcome();
         var usage = outcome.usage();
         var timing = outcome.timing();
-        return jdbc.sql(FINISH)
-                        .param("organizationId", organizationId.value())
-                        .param("id", id)
-                        .param("status", outcome.status().value())
-                        .param("output", outcome.output())
-                        .param("tokensInput", usage.tokensInput())
-                        .param("tokensOutput", usage.tokensOutput())
-                        .param("latencyMs", Execution.saturated(timing.latencyMs()))
-                        .param(
-                                "timeToFirstTokenMs",
-                                timing.timeToFirstTokenMs() == null
-                                        ? null
-                                        : Execution.saturated(timing.timeToFirstTokenMs()))
-                        .param("costUsd", costUsd)
-                        .param(
-                                "finishReason",
-                                outcome.finishReason() == null
-                                        ? null
-                                        : outcome.finishReason().value())
-                        .param("attempts", usage.attempts() == 0 ? null : usage.attempts())
-                        .param(
-                                "errorCode",
-                                outcome.error() == null ? null : outcome.error().value())
-                        .param("errorMessage", outcome.errorMessage())
-                        .update()
-                == 1;
+        return new MapSqlParameterSource()
+                .addValue("organizationId", finish.organizationId().value())
+                .addValue("id", finish.id())
+                .addValue("status", outcome.status().value())
+                .addValue("output", outcome.output())
+                .addValue("tokensInput", usage.tokensInput())
+                .addValue("tokensOutput", usage.tokensOutput())
+                .addValue("latencyMs", Execution.saturated(timing.latencyMs()))
+                .addValue(
+                        "timeToFirstTokenMs",
+                        timing.timeToFirstTokenMs() == null ? null : Execution.saturated(timing.timeToFirstTokenMs()))
+                .addValue("costUsd", finish.cost())
+                .addValue(
+                        "finishReason",
+                        outcome.finishReason() == null
+                                ? null
+                                : outcome.finishReason().value())
+                .addValue("attempts", usage.attempts() == 0 ? null : usage.attempts())
+                .addValue(
+                        "errorCode",
+                        outcome.error() == null ? null : outcome.error().value())
+                .addValue("errorMessage", outcome.errorMessage())
+                .addValue("startedAt", finish.startedAt() == null ? null : Timestamp.from(finish.startedAt()));
     }
 
     Optional<Execution> find(OrganizationId organizationId, UUID id) {
