@@ -136,8 +136,11 @@ class ExecutionRepository {
                                 .toList());
     }
 
+    /** One statement for one row: a JDBC batch of one costs the driver's batch bookkeeping for nothing. */
     private int[] batch(String sql, List<MapSqlParameterSource> rows) {
-        return named.batchUpdate(sql, rows.toArray(SqlParameterSource[]::new));
+        return rows.size() == 1
+                ? new int[] {named.update(sql, rows.getFirst())}
+                : named.batchUpdate(sql, rows.toArray(SqlParameterSource[]::new));
     }
 
     private MapSqlParameterSource insertParameters(RecordWriter.Open open) {

@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -122,12 +124,24 @@ class RecordWriter {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).written().complete(finished.get(i));
             }
-        } catch (DataAccessResourceFailureException down) {
-            // The database is unreachable: every write in the batch fails the same way.
+        } catch (DataIntegrityViolationException refused) {
+            // One write the database refused (its prompt version deleted meanwhile, a byte it cannot store) must not
+            // fail the others: the transaction rolled back, so each is written again alone.
+            if (batch.size() == 1) {
+                fail(batch.getFirst(), refused);
+            } else {
+                batch.forEach(this::writeAlone);
+            }
+        } catch (TransactionException unreachable) {
+            // No connection to begin the transaction, or none left to end it: the database is down, for every write
+            // in the batch alike.
+            var down = new DataAccessResourceFailureException(unreachable.getMessage(), unreachable);
             batch.forEach(queued -> fail(queued, down));
-        } catch (RuntimeException e) {
-            // One write the database refused (its prompt deleted meanwhile, say) must not fail the others.
-            batch.forEach(this::writeAlone);
+        } catch (RuntimeException | Error e) {
+            batch.forEach(queued -> fail(queued, e));
+            if (e instanceof Error error) {
+                throw error;
+            }
         }
     }
 
@@ -139,7 +153,7 @@ class RecordWriter {
         }
     }
 
-    private static void fail(Queued queued, RuntimeException e) {
+    private static void fail(Queued queued, Throwable e) {
         if (queued.write() instanceof MarkRunning mark) {
             // Nobody waits for it; the finish (or the sweep) closes the record all the same.
             log.warn("Could not mark execution {} running: {}", mark.id(), LogSafe.summary(e));
@@ -191,10 +205,11 @@ class RecordWriter {
         try {
             return written.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+            switch (e.getCause()) {
+                case RuntimeException cause -> throw cause;
+                case Error cause -> throw cause;
+                case null, default -> throw e;
             }
-            throw e;
         }
     }
 }

@@ -15,11 +15,14 @@ import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,6 +173,31 @@ class DatabaseFaultsIT extends AuthenticatedApi {
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
         assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(OPENAI.requestCount()).isEqualTo(providerRequests + 1);
+    }
+
+    @Test
+    void withTheDatabaseDownConcurrentExecutesAreEach503PromptlyAndNoneCallsTheProvider() {
+        String prompt = registry.prompt(registry.customModel(OPENAI.baseUrl()), "hi");
+        String path = "/api/v1/prompts/" + prompt + "/execute";
+        assertThat(http.postJson(path, "{}", owner).statusCode()).isEqualTo(200); // warms the cache
+        int providerRequests = OPENAI.requestCount();
+
+        DATABASE.cut();
+        // Their records are written together (group commit): a batch that cannot get a connection fails each of its
+        // writes as the database being down, once, not one connection timeout after another.
+        long started = System.nanoTime();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<HttpResponse<String>>> executes = IntStream.range(0, 12)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> http.postJson(path, "{}", owner), clients))
+                    .toList();
+            for (var execute : executes) {
+                assertProblem(execute.join(), 503, "DATABASE_UNAVAILABLE", path);
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("a few pool timeouts (1 s each here), not twelve in a row")
+                .isLessThan(Duration.ofSeconds(8));
+        assertThat(OPENAI.requestCount()).isEqualTo(providerRequests);
     }
 
     /**
