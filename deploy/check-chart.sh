@@ -2,10 +2,10 @@
 # Checks the Helm chart deploy/helm/promptline with the real helm CLI, on this machine, without a cluster:
 #
 #   1. helm lint --strict, for values.yaml alone and with each of values-dev/-staging/-production.yaml;
-#   2. helm template (hooks and test pods included) for each, and a few variants (standalone and embedded runtime,
-#      traefik with the cert-manager annotation, no Redis); every rendered object is validated with its
-#      kubernetes-models class (cert-manager objects with @kubernetes-models/cert-manager) and checked for what the
-#      chart promises (deploy/chart-check/validate.mjs);
+#   2. helm template (hooks and test pods included) for each, and a few variants (the sidecar and the standalone
+#      runtime, where the files run it embedded; traefik with the cert-manager annotation; no Redis); every rendered
+#      object is validated with its kubernetes-models class (cert-manager objects with @kubernetes-models/cert-manager)
+#      and checked for what the chart promises (deploy/chart-check/validate.mjs);
 #   3. every file in deploy/chart-check/bad-values/ must make helm lint and helm template fail, with an error
 #      matching its "# expect:" line (values.schema.json, or the chart's own checks in templates/_validate.tpl).
 #
@@ -142,9 +142,11 @@ render default default
 for env in dev staging production; do
   render "$env" "$env" -f "$chart/values-$env.yaml"
 done
+# The sidecar with the api's resources as values-production.yaml says to set them back for it.
+render production-sidecar production-sidecar -f "$chart/values-production.yaml" --set runtime.mode=sidecar \
+  --set api.resources.requests.cpu=1 --set api.resources.requests.memory=2Gi --set api.resources.limits.memory=2Gi
 render production-standalone production-standalone -f "$chart/values-production.yaml" --set runtime.mode=standalone \
   --set runtime.podDisruptionBudget.enabled=true
-render production-embedded production-embedded -f "$chart/values-production.yaml" --set runtime.mode=embedded
 render staging-traefik-annotation staging-traefik-annotation -f "$chart/values-staging.yaml" \
   --set ingress.className=traefik --set ingress.tls.source=annotation
 render dev-no-redis dev-no-redis -f "$chart/values-dev.yaml" --set redis.mode=none

@@ -3,7 +3,7 @@
 //
 //  1. Every object is built with its model class from kubernetes-models (or @kubernetes-models/cert-manager) and
 //     validated: wrong types, missing required fields and bad enums fail. A kind without a model class fails too.
-//  2. The chart's promises: the runtime sidecar, probes on /health and /ready, nothing running as root, a read-only
+//  2. The chart's promises: the runtime where its mode puts it, probes on /health and /ready, nothing running as root, a read-only
 //     root filesystem, the migration Job as a hook whose dependencies exist before it, the management port never
 //     behind the Ingress, and so on; plus what each values file (the profile) is meant to produce.
 //
@@ -14,10 +14,17 @@ import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
 
 const PROFILES = {
-  // values.yaml alone: bundled PostgreSQL and Redis, the runtime as a sidecar, no Ingress.
-  default: { runtime: "sidecar", bundled: ["postgresql", "redis"], migrationJob: false, ingress: null, hpa: false },
+  // values.yaml alone: bundled PostgreSQL and Redis, the runtime in the api's JVM, no Ingress.
+  default: {
+    runtime: "embedded",
+    bundled: ["postgresql", "redis"],
+    migrationJob: false,
+    ingress: null,
+    hpa: false,
+    minApiMemoryLimitMi: 1536,
+  },
   dev: {
-    runtime: "sidecar",
+    runtime: "embedded",
     bundled: ["postgresql", "redis"],
     migrationJob: false,
     ingress: { className: "nginx", tls: null },
@@ -26,14 +33,26 @@ const PROFILES = {
     replicas: 1,
   },
   staging: {
-    runtime: "sidecar",
+    runtime: "embedded",
     bundled: [],
     migrationJob: true,
     ingress: { className: "nginx", tls: "certificate", issuer: "letsencrypt-staging" },
     hpa: false,
     secretEnv: ["DATABASE_URL", "REDIS_URL", "CREDENTIALS_ENCRYPTION_KEY"],
   },
+  // The api carries the runtime's work: at least what the api and the sidecar had together (2Gi + 1Gi).
   production: {
+    runtime: "embedded",
+    bundled: [],
+    migrationJob: true,
+    ingress: { className: "nginx", tls: "certificate", issuer: "letsencrypt-production" },
+    hpa: true,
+    pdb: "minAvailable",
+    secretEnv: ["DATABASE_PASSWORD", "REDIS_URL", "CREDENTIALS_ENCRYPTION_KEY"],
+    minApiMemoryLimitMi: 3072,
+  },
+  // Variants the check script renders with --set on top of a values file: the other two runtime modes stay checked.
+  "production-sidecar": {
     runtime: "sidecar",
     bundled: [],
     migrationJob: true,
@@ -43,7 +62,6 @@ const PROFILES = {
     secretEnv: ["DATABASE_PASSWORD", "REDIS_URL", "CREDENTIALS_ENCRYPTION_KEY"],
     minApiMemoryLimitMi: 2048,
   },
-  // Variants the check script renders with --set on top of a values file.
   "production-standalone": {
     runtime: "standalone",
     bundled: [],
@@ -52,23 +70,15 @@ const PROFILES = {
     hpa: true,
     pdb: "minAvailable",
   },
-  "production-embedded": {
-    runtime: "embedded",
-    bundled: [],
-    migrationJob: true,
-    ingress: { className: "nginx", tls: "certificate", issuer: "letsencrypt-production" },
-    hpa: true,
-    pdb: "minAvailable",
-  },
   "staging-traefik-annotation": {
-    runtime: "sidecar",
+    runtime: "embedded",
     bundled: [],
     migrationJob: true,
     ingress: { className: "traefik", tls: "annotation", issuer: "letsencrypt-staging" },
     hpa: false,
   },
   "dev-no-redis": {
-    runtime: "sidecar",
+    runtime: "embedded",
     bundled: ["postgresql"],
     migrationJob: false,
     ingress: { className: "nginx", tls: null },

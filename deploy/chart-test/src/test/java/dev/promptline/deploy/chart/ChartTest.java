@@ -20,20 +20,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What a cluster would notice about the chart, for values.yaml and every values-*.yaml beside it: each object is valid
- * Kubernetes (no unknown fields, no wrong types), the runtime runs beside the api, the probes point where the service
- * answers, nothing runs as root or can write its root filesystem, the replicas leave migrations to the hook Job
+ * What a cluster would notice about the chart, for values.yaml and every values-*.yaml beside it (each runs the runtime
+ * embedded, the chart's default) and for the sidecar and standalone runtime modes: each object is valid Kubernetes (no
+ * unknown fields, no wrong types), the runtime runs where its mode puts it, the probes point where the service answers,
+ * nothing runs as root or can write its root filesystem, the replicas leave migrations to the hook Job
  * (deploy/check-chart.sh checks the Job itself), and the management port never leaves the cluster through the ingress.
  */
 class ChartTest {
 
     static List<RenderedChart> charts() {
-        return RenderedChart.valuesFiles().stream().map(RenderedChart::render).toList();
+        return Stream.concat(
+                        RenderedChart.valuesFiles().stream().map(RenderedChart::render),
+                        Stream.of(
+                                RenderedChart.render("", Map.of("runtime.mode", "sidecar")),
+                                RenderedChart.render("values-production.yaml", Map.of("runtime.mode", "sidecar")),
+                                RenderedChart.render("values-production.yaml", Map.of("runtime.mode", "standalone"))))
+                .toList();
+    }
+
+    @Test
+    void theRenderedChartsCoverEveryRuntimeMode() {
+        assertThat(charts().stream().map(RenderedChart::runtimeMode).distinct())
+                .containsExactlyInAnyOrder("embedded", "sidecar", "standalone");
     }
 
     @Test
@@ -80,21 +94,44 @@ class ChartTest {
                         "above the service's own 2 s HEALTH_CHECK_TIMEOUT, so a slow dependency reads as DOWN, not a timeout")
                 .isGreaterThan(2);
 
-        String runtimeAddress = environment(chart, api).get("RUNTIME_ADDRESS");
+        Map<String, String> environment = environment(chart, api);
+        String runtimeAddress = environment.getOrDefault("RUNTIME_ADDRESS", "");
         Optional<Container> sidecar = container(pod, "runtime");
-        if (sidecar.isPresent()) {
-            assertThat(runtimeAddress).isEqualTo("localhost:9090");
-            Container runtime = sidecar.get();
-            assertThat(runtime.getReadinessProbe().getGrpc().getPort()).isEqualTo(9090);
-            assertThat(runtime.getLifecycle().getPreStop())
-                    .as("the runtime outlives the api's drain, so in-flight executions finish")
-                    .isNotNull();
-        } else {
-            assertThat(runtimeAddress)
-                    .as("without the sidecar the api calls the standalone runtime's Service")
-                    .startsWith("dns:///");
-            assertThat(chart.named(Deployment.class, RenderedChart.RELEASE + "-runtime"))
-                    .isPresent();
+        Optional<Deployment> standalone = chart.named(Deployment.class, RenderedChart.RELEASE + "-runtime");
+        switch (chart.runtimeMode()) {
+            case "embedded" -> {
+                assertThat(runtimeAddress)
+                        .as("empty: the api serves the runtime in-process")
+                        .isEmpty();
+                assertThat(sidecar).isEmpty();
+                assertThat(standalone).isEmpty();
+                assertThat(environment)
+                        .as("the api's JVM calls the providers, so it reads their settings")
+                        .containsKeys(
+                                "PROVIDER_CONNECT_TIMEOUT",
+                                "PROVIDER_MAX_ATTEMPTS",
+                                "PROVIDER_RETRY_INITIAL_BACKOFF",
+                                "PROVIDER_RETRY_MAX_BACKOFF");
+            }
+            case "sidecar" -> {
+                assertThat(runtimeAddress).isEqualTo("localhost:9090");
+                assertThat(standalone).isEmpty();
+                assertThat(sidecar).hasValueSatisfying(ChartTest::servesGrpcAndDrains);
+            }
+            case "standalone" -> {
+                assertThat(runtimeAddress)
+                        .as("the api calls the standalone runtime's Service")
+                        .isEqualTo("dns:///" + RenderedChart.RELEASE + "-runtime:9090");
+                assertThat(sidecar).isEmpty();
+                assertThat(chart.named(Service.class, RenderedChart.RELEASE + "-runtime"))
+                        .isPresent();
+                assertThat(standalone)
+                        .map(runtimeDeployment ->
+                                runtimeDeployment.getSpec().getTemplate().getSpec())
+                        .flatMap(runtimePod -> container(runtimePod, "runtime"))
+                        .hasValueSatisfying(ChartTest::servesGrpcAndDrains);
+            }
+            default -> throw new AssertionError("unknown runtime mode " + chart.runtimeMode());
         }
     }
 
@@ -120,21 +157,15 @@ class ChartTest {
     }
 
     @Test
-    void theDefaultValuesRunTheRuntimeAsASidecar() {
-        PodSpec pod =
-                apiDeployment(RenderedChart.render("")).getSpec().getTemplate().getSpec();
-        assertThat(container(pod, "runtime")).isPresent();
-    }
+    void theDefaultValuesRunTheRuntimeInsideTheApiWithTheProviderSettings() {
+        RenderedChart chart = RenderedChart.render("");
+        PodSpec pod = apiDeployment(chart).getSpec().getTemplate().getSpec();
+        Container api = container(pod, "api").orElseThrow();
 
-    @Test
-    void theEmbeddedModeRunsTheRuntimeInsideTheApiWithTheProviderSettings() {
-        RenderedChart chart = RenderedChart.render("values-production.yaml", Map.of("runtime.mode", "embedded"));
-        Container api = container(apiDeployment(chart).getSpec().getTemplate().getSpec(), "api")
-                .orElseThrow();
-
-        assertThat(container(apiDeployment(chart).getSpec().getTemplate().getSpec(), "runtime"))
-                .isEmpty();
+        assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("api");
         assertThat(chart.named(Deployment.class, RenderedChart.RELEASE + "-runtime"))
+                .isEmpty();
+        assertThat(chart.named(Service.class, RenderedChart.RELEASE + "-runtime"))
                 .isEmpty();
         assertThat(chart.named(ConfigMap.class, RenderedChart.RELEASE + "-runtime"))
                 .isEmpty();
@@ -146,6 +177,25 @@ class ChartTest {
                 .containsEntry("PROVIDER_MAX_ATTEMPTS", "3")
                 .containsKeys(
                         "PROVIDER_CONNECT_TIMEOUT", "PROVIDER_RETRY_INITIAL_BACKOFF", "PROVIDER_RETRY_MAX_BACKOFF");
+    }
+
+    @Test
+    void theSidecarModeRunsTheRuntimeBesideTheApiWithItsProbesAndPreStop() {
+        RenderedChart chart = RenderedChart.render("", Map.of("runtime.mode", "sidecar"));
+        PodSpec pod = apiDeployment(chart).getSpec().getTemplate().getSpec();
+        Container api = container(pod, "api").orElseThrow();
+        Container runtime = container(pod, "runtime").orElseThrow();
+
+        servesGrpcAndDrains(runtime);
+        assertThat(runtime.getLifecycle().getPreStop().getSleep().getSeconds())
+                .as("the sidecar keeps taking executions until the api has stopped taking requests")
+                .isGreaterThan(api.getLifecycle().getPreStop().getSleep().getSeconds());
+        assertThat(environment(chart, api)).containsEntry("RUNTIME_ADDRESS", "localhost:9090");
+        assertThat(environment(chart, runtime))
+                .containsEntry("RUNTIME_PORT", "9090")
+                .containsKeys("RUNTIME_SHUTDOWN_GRACE", "PROVIDER_CONNECT_TIMEOUT", "PROVIDER_MAX_ATTEMPTS");
+        assertThat(chart.named(Deployment.class, RenderedChart.RELEASE + "-runtime"))
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -207,6 +257,18 @@ class ChartTest {
                                                 && port.getTargetPort().getIntVal() == 8081);
                     });
         }
+    }
+
+    /** The runtime container's gRPC probes on its port, and the preStop sleep that lets the api let go of it first. */
+    private static void servesGrpcAndDrains(Container runtime) {
+        assertThat(runtime.getPorts())
+                .anySatisfy(port -> assertThat(port.getContainerPort()).isEqualTo(9090));
+        assertThat(runtime.getStartupProbe().getGrpc().getPort()).isEqualTo(9090);
+        assertThat(runtime.getLivenessProbe().getGrpc().getPort()).isEqualTo(9090);
+        assertThat(runtime.getReadinessProbe().getGrpc().getPort()).isEqualTo(9090);
+        assertThat(runtime.getLifecycle().getPreStop().getSleep().getSeconds())
+                .as("the runtime outlives the api's drain, so in-flight executions finish")
+                .isPositive();
     }
 
     private static Deployment apiDeployment(RenderedChart chart) {

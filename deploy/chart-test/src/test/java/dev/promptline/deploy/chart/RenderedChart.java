@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,11 +27,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The chart rendered by Helm's own code (helm-java) with one values file, each object read into fabric8's Kubernetes
- * model. Reading is strict: a field the model does not know (a typo, or a field at the wrong level) lands in a
- * model's additional properties, which {@link #unknownFields()} reports with its path.
+ * The chart rendered by Helm's own code (helm-java) with one values file and {@code --set} overrides, each object read
+ * into fabric8's Kubernetes model. Reading is strict: a field the model does not know (a typo, or a field at the wrong
+ * level) lands in a model's additional properties, which {@link #unknownFields()} reports with its path.
  */
-record RenderedChart(String valuesFile, List<HasMetadata> objects) {
+record RenderedChart(String valuesFile, Map<String, String> overrides, List<HasMetadata> objects) {
     static final Path CHART = locate("deploy/helm/promptline");
     static final String RELEASE = "promptline";
     /** The cluster version rendered for: the chart requires 1.30 or later (sleep preStop hooks). */
@@ -37,6 +39,11 @@ record RenderedChart(String valuesFile, List<HasMetadata> objects) {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+
+    RenderedChart {
+        overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+        objects = List.copyOf(objects);
+    }
 
     /**
      * Renders with values.yaml alone ({@code valuesFile} empty) or with {@code values-<valuesFile>.yaml} on top.
@@ -47,7 +54,7 @@ record RenderedChart(String valuesFile, List<HasMetadata> objects) {
         return render(valuesFile, Map.of());
     }
 
-    /** The same, with {@code --set} overrides on top, such as {@code runtime.mode=embedded}. */
+    /** The same, with {@code --set} overrides on top, such as {@code runtime.mode=sidecar}. */
     static RenderedChart render(String valuesFile, Map<String, String> overrides) {
         var template = new Helm(CHART)
                 .template()
@@ -68,7 +75,15 @@ record RenderedChart(String valuesFile, List<HasMetadata> objects) {
                 .filter(document -> document.lines().anyMatch(line -> line.startsWith("kind:")))
                 .map(document -> SERIALIZATION.unmarshal(document, HasMetadata.class))
                 .toList();
-        return new RenderedChart(valuesFile, objects);
+        return new RenderedChart(valuesFile, overrides, objects);
+    }
+
+    /**
+     * The runtime mode this render is meant to have: {@code embedded}, the chart's default, which every values file
+     * keeps, unless an override sets another.
+     */
+    String runtimeMode() {
+        return overrides.getOrDefault("runtime.mode", "embedded");
     }
 
     static List<String> valuesFiles() {
@@ -186,7 +201,10 @@ record RenderedChart(String valuesFile, List<HasMetadata> objects) {
 
     @Override
     public String toString() {
-        return valuesFile.isEmpty() ? "values.yaml" : valuesFile;
+        var name = new StringBuilder(valuesFile.isEmpty() ? "values.yaml" : valuesFile);
+        overrides.forEach(
+                (key, value) -> name.append(" --set ").append(key).append('=').append(value));
+        return name.toString();
     }
 
     static List<String> kinds(RenderedChart chart) {
