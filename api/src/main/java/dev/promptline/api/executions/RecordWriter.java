@@ -30,12 +30,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * being written and flushed go together in the next one (a JDBC batch per statement, one commit). A caller that must
  * know its write is durable (the pending record before the runtime is called, the outcome before its client is
  * answered) waits for the commit of the transaction its write went in; nobody is answered before their own row is
- * durable. The move to running waits for nothing: it goes in the next transaction, and is left out when the same
+ * durable. The move to running is not waited for: it goes in the next transaction, and is left out when the same
  * transaction finishes that execution.
  *
- * <p>There is no writer thread: whoever submits a write and finds no transaction in progress writes everything
- * queued itself, on its own thread, so a lone execution pays no hand-off. Whoever ends a transaction looks at the
- * queue again after letting go, so a write queued while it worked is never left behind.
+ * <p>There is no writer thread: whoever submits a write and finds no transaction in progress writes what is queued
+ * itself, on its own thread, so a lone execution pays no hand-off. Whoever ends a transaction hands what was queued
+ * meanwhile to a new virtual thread, so a write is never left behind and no caller keeps writing for others.
  */
 @Component
 class RecordWriter {
