@@ -26,7 +26,9 @@
 #              its metrics); SERVICE_JAR, the service to measure (default api/target/promptline-api.jar);
 #              SERVICE_LAYOUT=extracted runs it from Boot's extracted layout (java -Djarmode=tools -jar ... extract)
 #              instead of the fat jar; BENCH_PORTKEY=0 leaves the gateway out (and its modes with it);
-#              PORTKEY_PORT (default the service's port + 10).
+#              PORTKEY_PORT (default the service's port + 10); BENCH_WRK=1 adds the wrk phase: after the closed
+#              loops, the plain paths (direct, through Portkey, Promptline) under wrk at each --concurrency (or
+#              --wrk-connections=16,64), with bench/execute.lua, beside the closed loop's figures (needs wrk).
 # Only 127.0.0.1 is loaded; every run is bounded in time, and the driver gives up after 45 minutes.
 # shellcheck disable=SC2086 # the *_JAVA_OPTS and SERVICE_ENV variables hold several words on purpose
 set -euo pipefail
@@ -109,7 +111,12 @@ if [[ "${BENCH_PORTKEY:-1}" != 0 ]]; then
   peer_args=(--portkey="http://127.0.0.1:$portkey_port" --portkey-pid="$portkey")
 fi
 
+wrk_args=()
+if [[ "${BENCH_WRK:-}" == 1 ]]; then
+  wrk_args=(--wrk="$(command -v wrk)" --wrk-script=bench/execute.lua)
+fi
+
 timeout 45m "$java" -Xmx2g ${DRIVER_JAVA_OPTS:-} -Dbench.log=$target/driver.log \
   -cp "$target/classes:$(cat $target/classpath.txt)" dev.promptline.bench.runtime.ExecuteLoad \
   --service="http://127.0.0.1:$port" --management="http://127.0.0.1:$((port + 1))" --service-pid="$service" \
-  --api-key="$key" --database="$database" --warmup="$warmup" --duration="$duration" "${peer_args[@]}" "$@"
+  --api-key="$key" --database="$database" --warmup="$warmup" --duration="$duration" "${peer_args[@]}" "${wrk_args[@]}" "$@"

@@ -62,6 +62,8 @@ public final class FakeProvider implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Map<Integer, CompletableFuture<Long>> clientCloses = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger requestCount = new AtomicInteger();
+    private volatile boolean keepRequests = true;
     private volatile Reply defaultReply = Reply.stream("Hello", " from", " the", " fake", " provider");
     private volatile Consumer<StreamTiming> streamTimings = timing -> {};
     private volatile boolean closed;
@@ -105,17 +107,28 @@ public final class FakeProvider implements AutoCloseable {
         defaultReply = reply;
     }
 
-    /** Every request received so far, completion or not, in arrival order; indexes match the other methods. */
+    /**
+     * Every request received so far, completion or not, in arrival order; indexes match the other methods as long as
+     * every request was kept ({@link #keepRequests}).
+     */
     public List<RecordedRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
+    /** Requests received so far, kept or not. */
     public int requestCount() {
-        synchronized (requests) {
-            return requests.size();
-        }
+        return requestCount.get();
+    }
+
+    /**
+     * Whether requests received from now on are kept for {@link #requests()} (initially true). A load test that sends
+     * tens of thousands of requests a second turns it off, so that they do not fill its heap; they are still counted
+     * and timed.
+     */
+    public void keepRequests(boolean keep) {
+        keepRequests = keep;
     }
 
     /**
@@ -231,9 +244,12 @@ public final class FakeProvider implements AutoCloseable {
 
     private int record(RecordedRequest request) {
         gate.latch().countDown();
+        if (!keepRequests) {
+            return requestCount.getAndIncrement();
+        }
         synchronized (requests) {
             requests.add(request);
-            return requests.size() - 1;
+            return requestCount.getAndIncrement();
         }
     }
 
