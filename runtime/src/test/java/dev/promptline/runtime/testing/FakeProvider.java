@@ -53,6 +53,7 @@ public final class FakeProvider implements AutoCloseable {
     private static final int BACKLOG = 1024;
 
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
 
     private final Dialect dialect;
     private final ServerSocket serverSocket;
@@ -198,8 +199,19 @@ public final class FakeProvider implements AutoCloseable {
             Socket socket;
             try {
                 socket = serverSocket.accept();
-            } catch (IOException _) {
-                return; // closed
+            } catch (IOException e) {
+                if (closed || serverSocket.isClosed()) {
+                    return;
+                }
+                // Out of file descriptors ("Too many open files") under a load test, say: the connection waits in
+                // the backlog, and the server accepts again once a descriptor is free instead of never again.
+                log.warn("Fake provider could not accept a connection: {}", e.toString());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(ACCEPT_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return; // closing
+                }
+                continue;
             }
             connections.incrementAndGet();
             openSockets.add(socket);

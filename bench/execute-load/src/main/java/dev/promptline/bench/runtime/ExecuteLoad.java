@@ -123,7 +123,7 @@ public final class ExecuteLoad {
             int busiest = options.concurrency().stream().max(Integer::compare).orElse(1);
             // Every path's code is compiled before any row is measured: on 2 shared cores, C2 keeps compiling the
             // service's code for a minute or more, and a row measured during that pays for it.
-            for (Mode mode : options.modes()) {
+            for (Mode mode : options.concurrency().isEmpty() ? List.<Mode>of() : options.modes()) {
                 System.err.printf("warming up %s, %d clients, %s%n", mode.label, busiest, options.initialWarmup());
                 load(mode, busiest, options.initialWarmup(), Duration.ZERO, closedLoopPace());
             }
@@ -133,7 +133,9 @@ public final class ExecuteLoad {
                     rows.add(leastDisturbed(mode, concurrency, closedLoopPace()));
                 }
             }
-            printLoad(rows, closedLoopPace());
+            if (!rows.isEmpty()) {
+                printLoad(rows, closedLoopPace());
+            }
             if (options.wrk() != null) {
                 wrkPhase(rows, requireNonNull(options.wrk()));
             }
@@ -577,8 +579,9 @@ public final class ExecuteLoad {
                     options.openRamp().toSeconds(),
                     options.slowTokens(),
                     options.slowTokenInterval().toMillis());
-            System.out.println("| Service | Live heap | Heap committed | Resident memory | Platform threads |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.println(
+                    "| Service | Live heap | Heap committed | Resident memory | Platform threads | Open files |");
+            System.out.println("|---|---|---|---|---|---|");
             printSnapshot("idle, before", result.idle());
             printSnapshot(
                     "%,d open, %,d of them streaming".formatted(result.openAtSnapshot(), result.streamingAtSnapshot()),
@@ -602,6 +605,9 @@ public final class ExecuteLoad {
             if (result.firstFailure() != null) {
                 System.out.println("First failure: " + result.firstFailure());
             }
+            System.out.printf(
+                    "Open files limit (soft): the service %s, the driver and its fake provider %s%n",
+                    openFilesLimit(options.servicePid()), openFilesLimit(driverPid));
             System.out.println("Their records (status | error code | count | with the right output | max latency ms"
                     + " | max time to first token ms): " + String.join("; ", records));
         }
@@ -861,12 +867,27 @@ public final class ExecuteLoad {
     private static void printSnapshot(String when, OpenStreams.Snapshot snapshot) {
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %.1f MiB | %.0f MiB | %.0f MiB | %d |%n",
+                "| %s | %.1f MiB | %.0f MiB | %.0f MiB | %d | %,d |%n",
                 when,
                 snapshot.liveHeapKiB() / 1024.0,
                 snapshot.committedHeapKiB() / 1024.0,
                 snapshot.residentKiB() / 1024.0,
-                snapshot.platformThreads());
+                snapshot.platformThreads(),
+                snapshot.openFiles());
+    }
+
+    /** The soft limit of a process's open files, from /proc/pid/limits. */
+    private static String openFilesLimit(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")).stream()
+                    .filter(line -> line.startsWith("Max open files"))
+                    .map(line ->
+                            line.substring("Max open files".length()).strip().split("\\s+")[0])
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String loadAverage() {

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param database the service's database, read with psql to check the records
  * @param portkey Portkey's open-source gateway ({@code http://127.0.0.1:port}), the peer; null when not running
  * @param portkeyPid the gateway's node process, for its CPU time; 0 when not running
- * @param concurrency concurrent clients of each closed-loop run
+ * @param concurrency concurrent clients of each closed-loop run; empty for none (nor their warm-up)
  * @param modes the paths measured at each concurrency
  * @param initialWarmup unrecorded time of each path at the highest concurrency, before any row
  * @param warmup unrecorded time before each row's window
@@ -180,6 +180,7 @@ record ExecuteLoadOptions(
                 portkey.isEmpty() ? null : URI.create(portkey),
                 Long.parseLong(values.getOrDefault("portkey-pid", "0")),
                 list(values.getOrDefault("concurrency", "1,16,128")).stream()
+                        .filter(value -> !value.isEmpty())
                         .map(Integer::parseInt)
                         .toList(),
                 modes,
