@@ -75,6 +75,14 @@ cleanup() {
 trap cleanup EXIT
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $database"
 
+# Another service on the port (another worktree's benchmark, say) would answer the readiness check below for this one.
+for taken in "$port" $((port + 1)) "$portkey_port"; do
+  if curl -s -o /dev/null "127.0.0.1:$taken/"; then
+    echo "Port $taken is in use: set SERVICE_PORT to a free one (and PORTKEY_PORT if needed)" >&2
+    exit 1
+  fi
+done
+
 service_log=$target/service.log
 # Rate limits are raised: this measures the execute path, not the limiter's refusals (its Redis round trip is still
 # made). The fake provider's key reaches the service as an environment variable the model's credential names.
