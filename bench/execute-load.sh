@@ -76,8 +76,9 @@ trap cleanup EXIT
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $database"
 
 # Another service on the port (another worktree's benchmark, say) would answer the readiness check below for this one.
+# A connect, not a request: a hung process that no longer answers still holds its port.
 for taken in "$port" $((port + 1)) "$portkey_port"; do
-  if curl -s -o /dev/null "127.0.0.1:$taken/"; then
+  if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$taken" 2>/dev/null; then
     echo "Port $taken is in use: set SERVICE_PORT to a free one (and PORTKEY_PORT if needed)" >&2
     exit 1
   fi
