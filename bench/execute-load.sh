@@ -91,7 +91,7 @@ env DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database" REDIS_URL=redis:
   REDIS_KEY_PREFIX="$prefix" MODEL_ALLOWED_HOSTS=127.0.0.1 PROMPTLINE_BENCH_PROVIDER_KEY=bench \
   RATE_LIMIT_PER_MINUTE=1000000000 RATE_LIMIT_BURST=1000000000 PORT="$port" MANAGEMENT_PORT=$((port + 1)) \
   ${SERVICE_ENV:-} \
-  "$java" -Xmx512m ${SERVICE_JAVA_OPTS:-} -jar "$service_jar" >"$service_log" 2>&1 &
+  "$java" -Xmx512m -XX:+ExitOnOutOfMemoryError ${SERVICE_JAVA_OPTS:-} -jar "$service_jar" >"$service_log" 2>&1 &
 service=$!
 for _ in $(seq 1 180); do
   curl -sf "127.0.0.1:$port/ready" >/dev/null && break
