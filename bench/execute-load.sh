@@ -26,7 +26,9 @@
 #              its metrics); SERVICE_JAR, the service to measure (default api/target/promptline-api.jar);
 #              SERVICE_LAYOUT=extracted runs it from Boot's extracted layout (java -Djarmode=tools -jar ... extract)
 #              instead of the fat jar; BENCH_PORTKEY=0 leaves the gateway out (and its modes with it);
-#              PORTKEY_PORT (default the service's port + 10).
+#              PORTKEY_PORT (default the service's port + 10); BENCH_WRK=1 adds the wrk phase: after the closed
+#              loops, the plain paths (direct, through Portkey, Promptline) under wrk at each --concurrency (or
+#              --wrk-connections=16,64), with bench/execute.lua, beside the closed loop's figures (needs wrk).
 # Only 127.0.0.1 is loaded; every run is bounded in time, and the driver gives up after 45 minutes.
 # shellcheck disable=SC2086 # the *_JAVA_OPTS and SERVICE_ENV variables hold several words on purpose
 set -euo pipefail
@@ -73,6 +75,15 @@ cleanup() {
 trap cleanup EXIT
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $database"
 
+# Another service on the port (another worktree's benchmark, say) would answer the readiness check below for this one.
+# A connect, not a request: a hung process that no longer answers still holds its port.
+for taken in "$port" $((port + 1)) "$portkey_port"; do
+  if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$taken" 2>/dev/null; then
+    echo "Port $taken is in use: set SERVICE_PORT to a free one (and PORTKEY_PORT if needed)" >&2
+    exit 1
+  fi
+done
+
 service_log=$target/service.log
 # Rate limits are raised: this measures the execute path, not the limiter's refusals (its Redis round trip is still
 # made). The fake provider's key reaches the service as an environment variable the model's credential names.
@@ -80,7 +91,7 @@ env DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database" REDIS_URL=redis:
   REDIS_KEY_PREFIX="$prefix" MODEL_ALLOWED_HOSTS=127.0.0.1 PROMPTLINE_BENCH_PROVIDER_KEY=bench \
   RATE_LIMIT_PER_MINUTE=1000000000 RATE_LIMIT_BURST=1000000000 PORT="$port" MANAGEMENT_PORT=$((port + 1)) \
   ${SERVICE_ENV:-} \
-  "$java" -Xmx512m ${SERVICE_JAVA_OPTS:-} -jar "$service_jar" >"$service_log" 2>&1 &
+  "$java" -Xmx512m -XX:+ExitOnOutOfMemoryError ${SERVICE_JAVA_OPTS:-} -jar "$service_jar" >"$service_log" 2>&1 &
 service=$!
 for _ in $(seq 1 180); do
   curl -sf "127.0.0.1:$port/ready" >/dev/null && break
@@ -109,7 +120,12 @@ if [[ "${BENCH_PORTKEY:-1}" != 0 ]]; then
   peer_args=(--portkey="http://127.0.0.1:$portkey_port" --portkey-pid="$portkey")
 fi
 
+wrk_args=()
+if [[ "${BENCH_WRK:-}" == 1 ]]; then
+  wrk_args=(--wrk="$(command -v wrk)" --wrk-script=bench/execute.lua)
+fi
+
 timeout 45m "$java" -Xmx2g ${DRIVER_JAVA_OPTS:-} -Dbench.log=$target/driver.log \
   -cp "$target/classes:$(cat $target/classpath.txt)" dev.promptline.bench.runtime.ExecuteLoad \
   --service="http://127.0.0.1:$port" --management="http://127.0.0.1:$((port + 1))" --service-pid="$service" \
-  --api-key="$key" --database="$database" --warmup="$warmup" --duration="$duration" "${peer_args[@]}" "$@"
+  --api-key="$key" --database="$database" --warmup="$warmup" --duration="$duration" "${peer_args[@]}" "${wrk_args[@]}" "$@"

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Anthropic Messages streaming: named events ({@code event:} line before each {@code data:} line) for one text
  * block. LangChain4j dispatches on the event name, takes input tokens from {@code message_start}, output tokens and
- * stop reason from {@code message_delta}, and completes only on {@code message_stop}.
+ * stop reason from {@code message_delta}, and completes only on {@code message_stop}. Without {@code "stream": true},
+ * one {@code message} object.
  */
 final class AnthropicDialect implements Dialect {
 
@@ -55,6 +56,15 @@ final class AnthropicDialect implements Dialect {
                                 + ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":"
                                 + stream.tokens().size() + "}}"),
                 event("message_stop", "{\"type\":\"message_stop\"}"));
+    }
+
+    @Override
+    public String completion(Message message, String text, Reply.Stream stream) {
+        return "{\"id\":" + quote(message.id()) + ",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+                + quote(message.model()) + ",\"content\":[{\"type\":\"text\",\"text\":" + quote(text)
+                + "}],\"stop_reason\":" + quote(stream.lengthLimited() ? "max_tokens" : "end_turn")
+                + ",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + message.inputTokens()
+                + ",\"output_tokens\":" + stream.tokens().size() + "}}";
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.promptline.runtime.testing;
 
 import java.util.List;
 
-/** The wire format of one provider: where it listens, its stream events and its error bodies. */
+/** The wire format of one provider: where it listens, its stream events, its whole answers and its error bodies. */
 sealed interface Dialect permits OpenAiDialect, AnthropicDialect {
 
     /** The path that streams completions; {@code /v1} is part of the base URL given to LangChain4j. */
@@ -19,9 +19,15 @@ sealed interface Dialect permits OpenAiDialect, AnthropicDialect {
     /** Events after the last token: finish reason, usage and end-of-stream marker. */
     List<String> ending(Message message, Reply.Stream stream);
 
+    /**
+     * The whole answer to a request that did not ask for a stream, as one JSON body: the tokens joined into one
+     * message, its finish reason and its usage.
+     */
+    String completion(Message message, String text, Reply.Stream stream);
+
     String errorBody(int status);
 
-    /** What every event of one streamed answer shares. */
+    /** What every event of one streamed answer (or the body of a whole one) shares. */
     record Message(String id, String model, long createdEpochSecond, int inputTokens) {}
 
     /** The JSON string literal for {@code text}, quotes included. */

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +35,25 @@ import org.slf4j.LoggerFactory;
  * A fake OpenAI or Anthropic endpoint: an HTTP/1.1 server on 127.0.0.1 (ephemeral port, one virtual thread per
  * connection, keep-alive) that answers each completion request with the next scripted {@link Reply}, records every
  * request and notices when a client closes its connection before the answer is complete.
+ *
+ * <p>A {@link Reply.Stream} is sent as an event stream when the request asks for one ({@code "stream": true}, as
+ * every LangChain4j streaming model sends), and otherwise as the provider's one JSON body with the tokens joined
+ * (a plain {@code chat.completion} or {@code message}), after the time the stream would have taken.
  */
 public final class FakeProvider implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FakeProvider.class);
     private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"([^\"\\\\]*)\"");
+    /**
+     * A request that asks for a stream. Inside a JSON string the quotes are escaped, so a prompt that mentions
+     * {@code "stream": true} does not match.
+     */
+    private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
     /** Room for a thousand clients connecting at once; the default of 50 drops connections under a load test. */
     private static final int BACKLOG = 1024;
 
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
 
     private final Dialect dialect;
     private final ServerSocket serverSocket;
@@ -52,6 +63,8 @@ public final class FakeProvider implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Map<Integer, CompletableFuture<Long>> clientCloses = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger requestCount = new AtomicInteger();
+    private volatile boolean keepRequests = true;
     private volatile Reply defaultReply = Reply.stream("Hello", " from", " the", " fake", " provider");
     private volatile Consumer<StreamTiming> streamTimings = timing -> {};
     private volatile boolean closed;
@@ -95,17 +108,28 @@ public final class FakeProvider implements AutoCloseable {
         defaultReply = reply;
     }
 
-    /** Every request received so far, completion or not, in arrival order; indexes match the other methods. */
+    /**
+     * Every request received so far, completion or not, in arrival order; indexes match the other methods as long as
+     * every request was kept ({@link #keepRequests}).
+     */
     public List<RecordedRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
+    /** Requests received so far, kept or not. */
     public int requestCount() {
-        synchronized (requests) {
-            return requests.size();
-        }
+        return requestCount.get();
+    }
+
+    /**
+     * Whether requests received from now on are kept for {@link #requests()} (initially true). A load test that sends
+     * tens of thousands of requests a second turns it off, so that they do not fill its heap; they are still counted
+     * and timed.
+     */
+    public void keepRequests(boolean keep) {
+        keepRequests = keep;
     }
 
     /**
@@ -113,14 +137,16 @@ public final class FakeProvider implements AutoCloseable {
      * in the same JVM can tell the time its path adds from the time the provider took.
      *
      * @param received when the whole request had been read
-     * @param firstToken just before the first token's chunk was written; 0 when the answer had no token
-     * @param ending just before the events after the last token were written
+     * @param firstToken just before the first token's chunk was written (a whole answer: its body); 0 when the
+     *     answer had no token
+     * @param ending just before the events after the last token were written (a whole answer: its body)
      */
     public record StreamTiming(RecordedRequest request, long received, long firstToken, long ending) {}
 
     /**
      * Called on the connection's thread for every streamed answer, before its ending is written, so the timing is
-     * there by the time the client sees the end. Not called for an answer cut short (a drop).
+     * there by the time the client sees the end, and for every whole (non-streamed) answer before its body is
+     * written. Not called for an answer cut short (a drop).
      */
     public void onStreamTiming(Consumer<StreamTiming> listener) {
         streamTimings = listener;
@@ -173,8 +199,19 @@ public final class FakeProvider implements AutoCloseable {
             Socket socket;
             try {
                 socket = serverSocket.accept();
-            } catch (IOException _) {
-                return; // closed
+            } catch (IOException e) {
+                if (closed || serverSocket.isClosed()) {
+                    return;
+                }
+                // Out of file descriptors ("Too many open files") under a load test, say: the connection waits in
+                // the backlog, and the server accepts again once a descriptor is free instead of never again.
+                log.warn("Fake provider could not accept a connection: {}", e.toString());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(ACCEPT_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return; // closing
+                }
+                continue;
             }
             connections.incrementAndGet();
             openSockets.add(socket);
@@ -219,9 +256,12 @@ public final class FakeProvider implements AutoCloseable {
 
     private int record(RecordedRequest request) {
         gate.latch().countDown();
+        if (!keepRequests) {
+            return requestCount.getAndIncrement();
+        }
         synchronized (requests) {
             requests.add(request);
-            return requests.size() - 1;
+            return requestCount.getAndIncrement();
         }
     }
 
@@ -242,7 +282,10 @@ public final class FakeProvider implements AutoCloseable {
         }
         Reply next = script.poll();
         return switch (next == null ? defaultReply : next) {
-            case Reply.Stream stream -> sendStream(connection, stream, request, index, receivedAt);
+            case Reply.Stream stream ->
+                STREAM.matcher(request.body()).find()
+                        ? sendStream(connection, stream, request, index, receivedAt)
+                        : sendCompletion(connection, stream, request, index, receivedAt);
             case Reply.Status status -> sendStatus(connection, status);
             case Reply.HangUp _ -> false;
         };
@@ -297,6 +340,42 @@ public final class FakeProvider implements AutoCloseable {
             connection.writeChunk(event);
         }
         connection.endChunks();
+        return true;
+    }
+
+    /**
+     * The whole answer as one JSON body, sent when the stream would have ended ({@code firstTokenAfter}, then a
+     * {@code tokenInterval} per further token); its timing has the first token and the ending at the moment the body
+     * is written. The stream's failure modes keep their meaning: {@code dropAfter} sends the head and half the body,
+     * then closes the connection; {@code malformedAfter} sends the body cut off mid-object (with a matching
+     * {@code Content-Length}); {@code finishWithLength} sets the length finish reason.
+     */
+    private boolean sendCompletion(
+            HttpConnection connection, Reply.Stream stream, RecordedRequest request, int index, long receivedAt)
+            throws IOException {
+        Dialect.Message message = message(request, index, stream);
+        List<String> tokens = stream.tokens();
+        int generated =
+                stream.dropAfter() == Reply.Stream.NEVER ? tokens.size() : Math.min(stream.dropAfter(), tokens.size());
+        connection.pause(
+                stream.firstTokenAfter().plus(stream.tokenInterval().multipliedBy(Math.max(0, generated - 1))));
+        StringBuilder text = new StringBuilder();
+        for (String token : tokens) {
+            text.append(token.replace(Reply.MODEL, message.model()));
+        }
+        byte[] body = dialect.completion(message, text.toString(), stream).getBytes(UTF_8);
+        if (stream.malformedAfter() != Reply.Stream.NEVER) {
+            body = Arrays.copyOf(body, body.length / 2);
+        }
+        connection.writeHead(
+                200, Map.of("Content-Type", "application/json", "Content-Length", Integer.toString(body.length)));
+        if (stream.dropAfter() != Reply.Stream.NEVER) {
+            connection.writeBody(Arrays.copyOf(body, body.length / 2));
+            return false;
+        }
+        long writtenAt = System.nanoTime();
+        streamTimings.accept(new StreamTiming(request, receivedAt, writtenAt, writtenAt));
+        connection.writeBody(body);
         return true;
     }
 

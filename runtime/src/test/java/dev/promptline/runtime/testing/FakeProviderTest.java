@@ -7,13 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,6 +66,27 @@ class FakeProviderTest {
                             .apiKey("test-key")
                             .modelName("claude-sonnet-4-5")
                             .maxTokens(100)
+                            .build();
+            };
+        }
+
+        /** A non-streaming model, which sends no {@code "stream": true}; it does not retry. */
+        ChatModel blockingModel(FakeProvider fake) {
+            return switch (this) {
+                case OPENAI ->
+                    OpenAiChatModel.builder()
+                            .baseUrl(fake.baseUrl())
+                            .apiKey("test-key")
+                            .modelName("gpt-4o-mini")
+                            .maxRetries(0)
+                            .build();
+                case ANTHROPIC ->
+                    AnthropicChatModel.builder()
+                            .baseUrl(fake.baseUrl())
+                            .apiKey("test-key")
+                            .modelName("claude-sonnet-4-5")
+                            .maxTokens(100)
+                            .maxRetries(0)
                             .build();
             };
         }
@@ -420,6 +445,120 @@ class FakeProviderTest {
         }
     }
 
+    /** Requests that do not ask for a stream get the provider's whole answer as one JSON body. */
+    @Nested
+    class WholeAnswers {
+
+        @ParameterizedTest
+        @EnumSource(Provider.class)
+        void answersTextFinishReasonAndUsageInOneBody(Provider provider) {
+            try (FakeProvider fake = provider.start()) {
+                fake.enqueue(Reply.stream("Hel", "lo, ", "\"wor\"", "ld").inputTokens(5));
+
+                ChatResponse response = provider.blockingModel(fake)
+                        .chat(ChatRequest.builder()
+                                .messages(UserMessage.from("hi"))
+                                .build());
+
+                assertThat(response.aiMessage().text()).isEqualTo("Hello, \"wor\"ld");
+                assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+                assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(5);
+                assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(4);
+                assertThat(fake.requests().getFirst().body().replaceAll("\\s", ""))
+                        .doesNotContain("\"stream\":true");
+            }
+        }
+
+        @ParameterizedTest
+        @EnumSource(Provider.class)
+        void reportsLengthFinishReason(Provider provider) {
+            try (FakeProvider fake = provider.start()) {
+                fake.enqueue(Reply.stream("cut", " short").finishWithLength());
+
+                ChatResponse response = provider.blockingModel(fake)
+                        .chat(ChatRequest.builder()
+                                .messages(UserMessage.from("hi"))
+                                .build());
+
+                assertThat(response.aiMessage().text()).isEqualTo("cut short");
+                assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+            }
+        }
+
+        @Test
+        void answersStreamFalseWithAChatCompletionObject() throws Exception {
+            try (FakeProvider fake = FakeProvider.openAi();
+                    HttpClient client = http11Client()) {
+                fake.enqueue(Reply.stream("a", "b"));
+
+                HttpResponse<String> response =
+                        client.send(completion(fake, Provider.OPENAI, false), BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+                assertThat(response.body())
+                        .isEqualTo("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":"
+                                + response.body().replaceAll(".*\"created\":(\\d+),.*", "$1")
+                                + ",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                                + "\"content\":\"ab\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14}}");
+            }
+        }
+
+        @Test
+        void answersAfterTheTimeTheStreamWouldTakeAndTimesIt() throws Exception {
+            try (FakeProvider fake = FakeProvider.openAi();
+                    HttpClient client = http11Client()) {
+                var timings = new CopyOnWriteArrayList<FakeProvider.StreamTiming>();
+                fake.onStreamTiming(timings::add);
+                fake.enqueue(Reply.stream("a", "b", "c")
+                        .firstTokenAfter(Duration.ofMillis(50))
+                        .tokenInterval(Duration.ofMillis(25)));
+                long sentAt = System.nanoTime();
+
+                HttpResponse<String> response =
+                        client.send(completion(fake, Provider.OPENAI, false), BodyHandlers.ofString());
+                long endedAt = System.nanoTime();
+
+                assertThat(response.body()).contains("\"content\":\"abc\"");
+                assertThat(timings).singleElement().satisfies(timing -> {
+                    assertThat(timing.received()).isBetween(sentAt, timing.firstToken());
+                    assertThat(Duration.ofNanos(timing.firstToken() - timing.received()))
+                            .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+                    assertThat(timing.ending()).isBetween(timing.firstToken(), endedAt);
+                });
+            }
+        }
+
+        @Test
+        void dropClosesTheConnectionMidBody() {
+            try (FakeProvider fake = FakeProvider.openAi();
+                    HttpClient client = http11Client()) {
+                fake.enqueue(Reply.stream("a", "b", "c").dropAfter(2));
+
+                assertThatThrownBy(() -> client.send(completion(fake, Provider.OPENAI, false), BodyHandlers.ofString()))
+                        .isInstanceOf(IOException.class);
+            }
+        }
+
+        @Test
+        void malformedSendsTheBodyCutOff() throws Exception {
+            try (FakeProvider fake = FakeProvider.openAi();
+                    HttpClient client = http11Client()) {
+                Reply.Stream malformed = Reply.stream("a", "b").malformedAfter(1);
+                fake.enqueue(malformed, malformed);
+
+                HttpResponse<String> response =
+                        client.send(completion(fake, Provider.OPENAI, false), BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).startsWith("{\"id\":\"chatcmpl-1\"").doesNotEndWith("}");
+                assertThatThrownBy(() -> Provider.OPENAI.blockingModel(fake).chat("hi"))
+                        .isInstanceOf(RuntimeException.class);
+            }
+        }
+    }
+
     private static Recorder chat(StreamingChatModel model, int cancelAfterPartials) {
         Recorder recorder = new Recorder(cancelAfterPartials);
         model.chat(ChatRequest.builder().messages(UserMessage.from("hi")).build(), recorder);
@@ -431,7 +570,12 @@ class FakeProviderTest {
     }
 
     private static HttpRequest completion(FakeProvider fake, Provider provider) {
-        String body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return completion(fake, provider, true);
+    }
+
+    private static HttpRequest completion(FakeProvider fake, Provider provider, boolean stream) {
+        String body =
+                "{\"model\":\"m\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         return HttpRequest.newBuilder(URI.create(fake.baseUrl().replace("/v1", "") + provider.completionPath()))
                 .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString(body, UTF_8))

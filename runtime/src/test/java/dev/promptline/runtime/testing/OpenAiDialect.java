@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * OpenAI Chat Completions streaming: {@code data:}-only events, a chunk carrying the finish reason, a usage chunk
- * with empty choices (what {@code stream_options.include_usage} asks for) and {@code data: [DONE]}.
+ * with empty choices (what {@code stream_options.include_usage} asks for) and {@code data: [DONE]}; without
+ * {@code "stream": true}, one {@code chat.completion} object.
  */
 final class OpenAiDialect implements Dialect {
 
@@ -43,6 +44,18 @@ final class OpenAiDialect implements Dialect {
                 chunk(message, "{}", stream.lengthLimited() ? "length" : "stop"),
                 "data: " + usage + "\n\n",
                 "data: [DONE]\n\n");
+    }
+
+    @Override
+    public String completion(Message message, String text, Reply.Stream stream) {
+        int input = message.inputTokens();
+        int output = stream.tokens().size();
+        return "{\"id\":" + quote(message.id()) + ",\"object\":\"chat.completion\",\"created\":"
+                + message.createdEpochSecond() + ",\"model\":" + quote(message.model())
+                + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + quote(text)
+                + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":"
+                + quote(stream.lengthLimited() ? "length" : "stop") + "}],\"usage\":{\"prompt_tokens\":" + input
+                + ",\"completion_tokens\":" + output + ",\"total_tokens\":" + (input + output) + "}}";
     }
 
     @Override

@@ -92,11 +92,15 @@ public final class Api implements AutoCloseable {
                 .timeout(EXECUTE_TIMEOUT)
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"variables\":{\"product\":\"Promptline\",\"question\":\"What is a prompt version? %s\"}}"
-                                .formatted(marker)));
+                .POST(HttpRequest.BodyPublishers.ofString(executeBody(marker)));
         return (streamed ? request.header("Accept", "text/event-stream") : request.header("Accept", "application/json"))
                 .build();
+    }
+
+    /** The execute request's body: the prompt's two variables, {@code marker} appended to the question. */
+    public static String executeBody(String marker) {
+        return "{\"variables\":{\"product\":\"Promptline\",\"question\":\"What is a prompt version? %s\"}}"
+                .formatted(marker);
     }
 
     /** The value of the first string field {@code name} in {@code json}. */

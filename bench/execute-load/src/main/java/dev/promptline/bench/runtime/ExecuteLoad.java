@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class ExecuteLoad {
             int busiest = options.concurrency().stream().max(Integer::compare).orElse(1);
             // Every path's code is compiled before any row is measured: on 2 shared cores, C2 keeps compiling the
             // service's code for a minute or more, and a row measured during that pays for it.
-            for (Mode mode : options.modes()) {
+            for (Mode mode : options.concurrency().isEmpty() ? List.<Mode>of() : options.modes()) {
                 System.err.printf("warming up %s, %d clients, %s%n", mode.label, busiest, options.initialWarmup());
                 load(mode, busiest, options.initialWarmup(), Duration.ZERO, closedLoopPace());
             }
@@ -132,7 +133,12 @@ public final class ExecuteLoad {
                     rows.add(leastDisturbed(mode, concurrency, closedLoopPace()));
                 }
             }
-            printLoad(rows, closedLoopPace());
+            if (!rows.isEmpty()) {
+                printLoad(rows, closedLoopPace());
+            }
+            if (options.wrk() != null) {
+                wrkPhase(rows, requireNonNull(options.wrk()));
+            }
             // Paced: a provider that takes its time, as real ones do, so that the clients do not saturate the cores
             // and the added latency is the service's own work rather than the queue for CPU.
             List<Row> paced = new ArrayList<>();
@@ -238,11 +244,23 @@ public final class ExecuteLoad {
                 fake.setDefault(reply);
                 var providerTimings = new ProviderTimings();
                 fake.onStreamTiming(providerTimings);
-                if (mode != Mode.DIRECT) {
+                if (mode.throughService()) {
                     api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
                 }
                 ServiceMetrics.Scrape before = metrics.scrape();
+                Map<String, String> portkeyRoute =
+                        Map.of("x-portkey-provider", "openai", "x-portkey-custom-host", fake.baseUrl());
                 StreamTarget target = switch (mode) {
+                    case DIRECT_PLAIN ->
+                        new PlainTarget(
+                                fake.baseUrl(), requireNonNull(requestBody), Api.PROVIDER_KEY, paceOutput, Map.of());
+                    case PORTKEY_PLAIN ->
+                        new PlainTarget(
+                                requireNonNull(options.portkey()) + "/v1",
+                                requireNonNull(requestBody),
+                                Api.PROVIDER_KEY,
+                                paceOutput,
+                                portkeyRoute);
                     case DIRECT ->
                         new DirectTarget(fake.baseUrl(), requireNonNull(requestBody), Api.PROVIDER_KEY, pace.tokens());
                     // The same request as direct, through the gateway, routed to the fake provider by its headers.
@@ -252,7 +270,7 @@ public final class ExecuteLoad {
                                 requireNonNull(requestBody),
                                 Api.PROVIDER_KEY,
                                 pace.tokens(),
-                                Map.of("x-portkey-provider", "openai", "x-portkey-custom-host", fake.baseUrl()));
+                                portkeyRoute);
                     case PLAIN -> new ServiceTarget(api, requireNonNull(promptId), false, paceOutput);
                     case STREAMED -> new ServiceTarget(api, requireNonNull(promptId), true, paceOutput);
                 };
@@ -278,7 +296,7 @@ public final class ExecuteLoad {
                             - before.sum("hikaricp_connections_usage_seconds_count");
                     double usageSeconds = after.sum("hikaricp_connections_usage_seconds_sum")
                             - before.sum("hikaricp_connections_usage_seconds_sum");
-                    OpenStreams.Snapshot service = mode == Mode.DIRECT || mode == Mode.PORTKEY || window.isZero()
+                    OpenStreams.Snapshot service = !mode.throughService() || window.isZero()
                             ? null
                             : OpenStreams.Snapshot.of(options.servicePid());
                     return new Row(
@@ -298,6 +316,226 @@ public final class ExecuteLoad {
                     target.close();
                 }
             }
+        }
+
+        /**
+         * The plain modes again under wrk (the issue's load shape): each at each of wrk's connection counts, after a
+         * run of the row's warm-up, against the same fake provider; then the two shapes side by side.
+         */
+        private void wrkPhase(List<Row> closedLoop, WrkRun.Setup wrk) throws Exception {
+            List<WrkRow> rows = new ArrayList<>();
+            for (int connections : options.wrkConnections()) {
+                for (Mode mode : options.modes()) {
+                    if (mode.plain) {
+                        rows.add(leastDisturbedWrk(wrk, mode, connections));
+                    }
+                }
+            }
+            printWrk(rows, closedLoop, wrk);
+        }
+
+        /** What wrk sends, and the text every answer must contain. */
+        private record WrkRequest(String url, String body, String expected) {}
+
+        /** A wrk row and the fake provider's and the database's side of it (its warm-up included). */
+        private record WrkRow(Mode mode, WrkRun.Result result, long providerRequests, long recordsWritten) {}
+
+        private WrkRow leastDisturbedWrk(WrkRun.Setup wrk, Mode mode, int connections) throws Exception {
+            WrkRow best = null;
+            for (int attempt = 1; attempt <= options.attempts(); attempt++) {
+                WrkRow row = wrkRow(wrk, mode, connections);
+                WrkRun.Result result = row.result();
+                System.err.printf(
+                        Locale.ROOT,
+                        "wrk, %s, %d connections: %.0f requests/s, p50 %s ms, %d wrong, %d non-2xx, %d socket errors;"
+                                + " other processes used %.0f%% of a core; load average %s%n",
+                        mode.label,
+                        connections,
+                        result.requestsPerSecond(),
+                        WrkRun.millis(result.p50Micros()),
+                        result.wrong(),
+                        result.non2xx(),
+                        result.socketErrors(),
+                        100 * result.disturbance(),
+                        loadAverage());
+                if (result.firstWrong() != null) {
+                    System.err.println("  first wrong answer: " + result.firstWrong());
+                }
+                if (best == null || result.disturbance() < best.result().disturbance()) {
+                    best = row;
+                }
+                if (result.disturbance() <= options.maxDisturbance()) {
+                    break;
+                }
+            }
+            return best;
+        }
+
+        private WrkRow wrkRow(WrkRun.Setup wrk, Mode mode, int connections) throws Exception {
+            vacuum();
+            long recordsBefore = records();
+            Pace pace = closedLoopPace();
+            String paceOutput = String.join("", tokens(pace.tokens()));
+            try (var fake = FakeProvider.openAi()) {
+                fake.setDefault(reply(pace));
+                // Direct, wrk sends tens of thousands of requests a second: counted, not kept.
+                fake.keepRequests(false);
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Content-Type", "application/json");
+                WrkRequest request = switch (mode) {
+                    case DIRECT_PLAIN, PORTKEY_PLAIN -> {
+                        headers.put("Authorization", "Bearer " + Api.PROVIDER_KEY);
+                        if (mode == Mode.PORTKEY_PLAIN) {
+                            headers.put("x-portkey-provider", "openai");
+                            headers.put("x-portkey-custom-host", fake.baseUrl());
+                        }
+                        yield new WrkRequest(
+                                (mode == Mode.DIRECT_PLAIN ? fake.baseUrl() : options.portkey() + "/v1")
+                                        + "/chat/completions",
+                                PlainTarget.plainBody(requireNonNull(requestBody))
+                                        .replace(RuntimeTarget.MARKER, "wrk"),
+                                "\"content\":\"" + paceOutput + "\"");
+                    }
+                    case PLAIN -> {
+                        api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
+                        headers.put("Authorization", "Bearer " + api.apiKey());
+                        headers.put("Accept", "application/json");
+                        yield new WrkRequest(
+                                options.service() + "/api/v1/prompts/" + requireNonNull(promptId) + "/execute",
+                                Api.executeBody("wrk"),
+                                "\"output\":\"" + paceOutput + "\"");
+                    }
+                    case DIRECT, PORTKEY, STREAMED -> throw new IllegalArgumentException("wrk runs plain modes only");
+                };
+                for (Duration duration : List.of(options.warmup(), options.window())) {
+                    if (duration.isZero()) {
+                        continue;
+                    }
+                    WrkRun.Result result = WrkRun.run(
+                            wrk,
+                            request.url(),
+                            headers,
+                            request.body(),
+                            request.expected(),
+                            connections,
+                            duration,
+                            driverPid,
+                            options.servicePid(),
+                            options.portkeyPid(),
+                            database.name());
+                    if (duration == options.window()) {
+                        return new WrkRow(mode, result, fake.requestCount(), records() - recordsBefore);
+                    }
+                }
+                throw new IllegalStateException("No measured window");
+            }
+        }
+
+        private void printWrk(List<WrkRow> rows, List<Row> closedLoop, WrkRun.Setup wrk) {
+            Pace pace = closedLoopPace();
+            System.out.printf(
+                    "The plain paths under wrk (%s threads, N keep-alive connections, no think time, bench/execute.lua;"
+                            + " the issue's shape), %d tokens per answer at once; per row %s of warm-up and %s"
+                            + " measured:%n%n",
+                    wrk.threads(), pace.tokens(), seconds(options.warmup()), seconds(options.window()));
+            System.out.println("| Path | Connections | Requests/s | Latency p50 / p90 / p99 | Added p50 / p99 |"
+                    + " Wrong answers, non-2xx, socket errors | CPU per request: wrk / driver and fake / service /"
+                    + " Portkey / PostgreSQL / Redis | Execution records written per request | Other processes |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            for (WrkRow row : rows) {
+                WrkRun.Result result = row.result();
+                WrkRow direct = wrkPeer(rows, row, Mode.DIRECT_PLAIN);
+                double requests = result.sampledRequests();
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %,.0f | %s / %s / %s ms | %s | %d, %d, %d | %.0f µs / %.0f µs / %.0f µs / %.0f µs"
+                                + " / %.0f µs / %.0f µs | %.2f | %.0f%% of a core |%n",
+                        row.mode().label,
+                        result.connections(),
+                        result.requestsPerSecond(),
+                        WrkRun.millis(result.p50Micros()),
+                        WrkRun.millis(result.p90Micros()),
+                        WrkRun.millis(result.p99Micros()),
+                        direct == null || direct == row
+                                ? ""
+                                : "%+.2f ms / %+.2f ms"
+                                        .formatted(
+                                                (result.p50Micros()
+                                                                - direct.result()
+                                                                        .p50Micros())
+                                                        / 1000.0,
+                                                (result.p99Micros()
+                                                                - direct.result()
+                                                                        .p99Micros())
+                                                        / 1000.0),
+                        result.wrong(),
+                        result.non2xx(),
+                        result.socketErrors(),
+                        result.wrkCpuNanos() / 1000.0 / requests,
+                        result.driverCpuNanos() / 1000.0 / requests,
+                        result.serviceCpuNanos() / 1000.0 / requests,
+                        result.portkeyCpuNanos() / 1000.0 / requests,
+                        result.postgresCpuNanos() / 1000.0 / requests,
+                        result.redisCpuNanos() / 1000.0 / requests,
+                        (double) row.recordsWritten() / Math.max(1, row.providerRequests()),
+                        100 * result.disturbance());
+            }
+            System.out.println();
+            System.out.println("| Path | Connections | Requests/s against Portkey | Latency p50 / p99 against Portkey |"
+                    + " Closed loop (this run) executions/s, total p50 | wrk ÷ closed loop: executions/s, p50 |");
+            System.out.println("|---|---|---|---|---|---|");
+            for (WrkRow row : rows) {
+                WrkRun.Result result = row.result();
+                WrkRow portkey = wrkPeer(rows, row, Mode.PORTKEY_PLAIN);
+                Row loop = peer(closedLoop, result.connections(), row.mode());
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %s | %s | %s | %s |%n",
+                        row.mode().label,
+                        result.connections(),
+                        portkey == null || portkey == row
+                                ? ""
+                                : "×%.2f"
+                                        .formatted(result.requestsPerSecond()
+                                                / portkey.result().requestsPerSecond()),
+                        portkey == null || portkey == row
+                                ? ""
+                                : "×%.2f / ×%.2f"
+                                        .formatted(
+                                                (double) result.p50Micros()
+                                                        / portkey.result().p50Micros(),
+                                                (double) result.p99Micros()
+                                                        / portkey.result().p99Micros()),
+                        loop == null
+                                ? ""
+                                : "%,.0f, %.2f ms"
+                                        .formatted(
+                                                loop.result().executionsPerSecond(),
+                                                loop.result().total().getValueAtPercentile(50) / 1000.0),
+                        loop == null
+                                ? ""
+                                : "×%.2f, ×%.2f"
+                                        .formatted(
+                                                result.requestsPerSecond()
+                                                        / Math.max(
+                                                                1e-9,
+                                                                loop.result().executionsPerSecond()),
+                                                result.p50Micros()
+                                                        / Math.max(
+                                                                1.0,
+                                                                loop.result()
+                                                                        .total()
+                                                                        .getValueAtPercentile(50))));
+            }
+            System.out.println();
+        }
+
+        private static @Nullable WrkRow wrkPeer(List<WrkRow> rows, WrkRow row, Mode mode) {
+            return rows.stream()
+                    .filter(other ->
+                            other.result().connections() == row.result().connections() && other.mode() == mode)
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** Execution records in the service's database: those a row wrote, the difference. */
@@ -341,8 +579,9 @@ public final class ExecuteLoad {
                     options.openRamp().toSeconds(),
                     options.slowTokens(),
                     options.slowTokenInterval().toMillis());
-            System.out.println("| Service | Live heap | Heap committed | Resident memory | Platform threads |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.println(
+                    "| Service | Live heap | Heap committed | Resident memory | Platform threads | Open files |");
+            System.out.println("|---|---|---|---|---|---|");
             printSnapshot("idle, before", result.idle());
             printSnapshot(
                     "%,d open, %,d of them streaming".formatted(result.openAtSnapshot(), result.streamingAtSnapshot()),
@@ -366,6 +605,9 @@ public final class ExecuteLoad {
             if (result.firstFailure() != null) {
                 System.out.println("First failure: " + result.firstFailure());
             }
+            System.out.printf(
+                    "Open files limit (soft): the service %s, the driver and its fake provider %s%n",
+                    openFilesLimit(options.servicePid()), openFilesLimit(driverPid));
             System.out.println("Their records (status | error code | count | with the right output | max latency ms"
                     + " | max time to first token ms): " + String.join("; ", records));
         }
@@ -385,9 +627,9 @@ public final class ExecuteLoad {
             System.out.println("|---|---|---|---|---|---|---|---|");
             for (Row row : rows) {
                 ClosedLoop.Result result = row.result();
-                Row direct = peer(rows, row, Mode.DIRECT);
-                boolean plain = row.mode() == Mode.PLAIN;
-                boolean added = direct != null && row.mode() != Mode.DIRECT;
+                Row direct = peer(rows, row, row.mode().direct());
+                boolean plain = row.mode().plain;
+                boolean added = direct != null && row.mode() != row.mode().direct();
                 System.out.printf(
                         Locale.ROOT,
                         "| %s | %d | %,.0f | %s | %s | %s | %s | %d |%n",
@@ -411,7 +653,7 @@ public final class ExecuteLoad {
                 ClosedLoop.Result result = row.result();
                 long executions = Math.max(1, result.executions());
                 OpenStreams.Snapshot service = row.service();
-                boolean throughService = row.mode() == Mode.PLAIN || row.mode() == Mode.STREAMED;
+                boolean throughService = row.mode().throughService();
                 System.out.printf(
                         Locale.ROOT,
                         "| %s | %d | %d µs / %d µs / %d µs / %d µs / %d µs | %.2f | %s | %.3f | %s | %s | %.0f%% of a"
@@ -453,7 +695,7 @@ public final class ExecuteLoad {
          * the first token is worth reading against direct as well as against Portkey.
          */
         private static void printRatios(List<Row> rows) {
-            boolean portkey = rows.stream().anyMatch(row -> row.mode() == Mode.PORTKEY);
+            boolean portkey = rows.stream().anyMatch(row -> row.mode().throughPortkey());
             System.out.println(
                     "| Path | Clients | Against direct: executions/s, first token p50 / p99, total p50 / p99 "
                             + (portkey
@@ -461,11 +703,13 @@ public final class ExecuteLoad {
                                     : "|"));
             System.out.println(portkey ? "|---|---|---|---|" : "|---|---|---|");
             for (Row row : rows) {
-                if (row.mode() == Mode.DIRECT) {
+                if (row.mode() == row.mode().direct()) {
                     continue;
                 }
-                Row direct = peer(rows, row, Mode.DIRECT);
-                Row peer = portkey && row.mode() != Mode.PORTKEY ? peer(rows, row, Mode.PORTKEY) : null;
+                Row direct = peer(rows, row, row.mode().direct());
+                Row peer = portkey && !row.mode().throughPortkey()
+                        ? peer(rows, row, row.mode().portkey())
+                        : null;
                 System.out.printf(
                         Locale.ROOT,
                         "| %s | %d | %s |%s%n",
@@ -480,7 +724,7 @@ public final class ExecuteLoad {
         private static String ratios(Row row, Row other) {
             ClosedLoop.Result result = row.result();
             ClosedLoop.Result base = other.result();
-            String firstToken = row.mode() == Mode.PLAIN
+            String firstToken = row.mode().plain
                     ? "-"
                     : ratio(result.firstToken(), base.firstToken(), 50) + " / "
                             + ratio(result.firstToken(), base.firstToken(), 99);
@@ -501,10 +745,20 @@ public final class ExecuteLoad {
                             / Math.max(1, baseMicros.getValueAtPercentile(percentile)));
         }
 
+        /**
+         * The row of {@code mode} at the same concurrency; for a plain mode whose plain yardstick was not measured,
+         * the streamed one (the comparison the driver made before the fake provider answered plain requests).
+         */
         private static @Nullable Row peer(List<Row> rows, Row row, Mode mode) {
+            Row same = peer(rows, row.result().concurrency(), mode);
+            return same != null || !mode.plain || mode == Mode.PLAIN
+                    ? same
+                    : peer(rows, row, mode == Mode.DIRECT_PLAIN ? Mode.DIRECT : Mode.PORTKEY);
+        }
+
+        private static @Nullable Row peer(List<Row> rows, int concurrency, Mode mode) {
             return rows.stream()
-                    .filter(other ->
-                            other.result().concurrency() == row.result().concurrency() && other.mode() == mode)
+                    .filter(other -> other.result().concurrency() == concurrency && other.mode() == mode)
                     .findFirst()
                     .orElse(null);
         }
@@ -512,7 +766,7 @@ public final class ExecuteLoad {
         /** Plain: its total against the direct total. Streamed: first token against first token, total against total. */
         private static String addedMillis(Row row, Row direct, double percentile) {
             String total = added(row.result().total(), direct.result().total(), percentile);
-            return row.mode() == Mode.PLAIN
+            return row.mode().plain
                     ? total
                     : added(row.result().firstToken(), direct.result().firstToken(), percentile) + " / " + total;
         }
@@ -613,12 +867,27 @@ public final class ExecuteLoad {
     private static void printSnapshot(String when, OpenStreams.Snapshot snapshot) {
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %.1f MiB | %.0f MiB | %.0f MiB | %d |%n",
+                "| %s | %.1f MiB | %.0f MiB | %.0f MiB | %d | %,d |%n",
                 when,
                 snapshot.liveHeapKiB() / 1024.0,
                 snapshot.committedHeapKiB() / 1024.0,
                 snapshot.residentKiB() / 1024.0,
-                snapshot.platformThreads());
+                snapshot.platformThreads(),
+                snapshot.openFiles());
+    }
+
+    /** The soft limit of a process's open files, from /proc/pid/limits. */
+    private static String openFilesLimit(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits")).stream()
+                    .filter(line -> line.startsWith("Max open files"))
+                    .map(line ->
+                            line.substring("Max open files".length()).strip().split("\\s+")[0])
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String loadAverage() {

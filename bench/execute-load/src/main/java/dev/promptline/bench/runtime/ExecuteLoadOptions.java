@@ -1,6 +1,7 @@
 package dev.promptline.bench.runtime;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param database the service's database, read with psql to check the records
  * @param portkey Portkey's open-source gateway ({@code http://127.0.0.1:port}), the peer; null when not running
  * @param portkeyPid the gateway's node process, for its CPU time; 0 when not running
- * @param concurrency concurrent clients of each closed-loop run
+ * @param concurrency concurrent clients of each closed-loop run; empty for none (nor their warm-up)
  * @param modes the paths measured at each concurrency
  * @param initialWarmup unrecorded time of each path at the highest concurrency, before any row
  * @param warmup unrecorded time before each row's window
@@ -38,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @param slowTokens tokens of each answer while streams are held open
  * @param slowTokenInterval time between those tokens
  * @param openRamp the open streams start spread over this time
+ * @param wrk wrk and its script, for the wrk phase (the plain modes under wrk at {@code wrkConnections}); null to skip
+ * @param wrkConnections wrk's connections of each row of the wrk phase
  */
 record ExecuteLoadOptions(
         URI service,
@@ -64,7 +67,9 @@ record ExecuteLoadOptions(
         int openStreams,
         int slowTokens,
         Duration slowTokenInterval,
-        Duration openRamp) {
+        Duration openRamp,
+        WrkRun.@Nullable Setup wrk,
+        List<Integer> wrkConnections) {
 
     private static final Set<String> REQUIRED = Set.of("service", "management", "service-pid", "api-key", "database");
     private static final Set<String> NAMES = Set.of(
@@ -92,19 +97,50 @@ record ExecuteLoadOptions(
             "open-streams",
             "slow-tokens",
             "slow-token-interval",
-            "open-ramp");
+            "open-ramp",
+            "wrk",
+            "wrk-script",
+            "wrk-threads",
+            "wrk-connections");
 
+    /** A path measured; the plain ones are compared with plain, the streamed ones with streamed. */
     enum Mode {
-        DIRECT("direct to the fake provider"),
-        PLAIN("execute, plain JSON"),
-        STREAMED("execute, streamed (SSE)"),
-        /** The direct request through Portkey's gateway, the peer: only streamed, as the fake provider answers. */
-        PORTKEY("through Portkey, streamed");
+        /** The runtime's request with {@code "stream": false}, answered by one {@code chat.completion} body. */
+        DIRECT_PLAIN("direct, plain", true),
+        /** The same plain request through Portkey's gateway, the peer. */
+        PORTKEY_PLAIN("through Portkey, plain", true),
+        PLAIN("execute, plain JSON", true),
+        DIRECT("direct, streamed", false),
+        /** The streamed direct request through Portkey's gateway. */
+        PORTKEY("through Portkey, streamed", false),
+        STREAMED("execute, streamed (SSE)", false);
 
         final String label;
+        /** The client waits for one answer rather than reading a stream. */
+        final boolean plain;
 
-        Mode(String label) {
+        Mode(String label, boolean plain) {
             this.label = label;
+            this.plain = plain;
+        }
+
+        /** Through the service rather than straight to the provider or through the gateway. */
+        boolean throughService() {
+            return this == PLAIN || this == STREAMED;
+        }
+
+        boolean throughPortkey() {
+            return this == PORTKEY || this == PORTKEY_PLAIN;
+        }
+
+        /** The yardstick of this mode's kind: direct plain for plain modes, direct streamed for streamed ones. */
+        Mode direct() {
+            return plain ? DIRECT_PLAIN : DIRECT;
+        }
+
+        /** The peer of this mode's kind. */
+        Mode portkey() {
+            return plain ? PORTKEY_PLAIN : PORTKEY;
         }
     }
 
@@ -124,11 +160,14 @@ record ExecuteLoadOptions(
         }
         String portkey = values.getOrDefault("portkey", "");
         List<Mode> modes = list(values.getOrDefault(
-                        "modes", portkey.isEmpty() ? "direct,plain,streamed" : "direct,portkey,plain,streamed"))
+                        "modes",
+                        portkey.isEmpty()
+                                ? "direct_plain,plain,direct,streamed"
+                                : "direct_plain,portkey_plain,plain,direct,portkey,streamed"))
                 .stream()
                 .map(mode -> Mode.valueOf(mode.toUpperCase(Locale.ROOT)))
                 .toList();
-        if (modes.contains(Mode.PORTKEY) && portkey.isEmpty()) {
+        if (modes.stream().anyMatch(Mode::throughPortkey) && portkey.isEmpty()) {
             throw new IllegalArgumentException("The portkey mode needs --portkey=http://127.0.0.1:port");
         }
         int tokens = Integer.parseInt(values.getOrDefault("tokens", "20"));
@@ -141,6 +180,7 @@ record ExecuteLoadOptions(
                 portkey.isEmpty() ? null : URI.create(portkey),
                 Long.parseLong(values.getOrDefault("portkey-pid", "0")),
                 list(values.getOrDefault("concurrency", "1,16,128")).stream()
+                        .filter(value -> !value.isEmpty())
                         .map(Integer::parseInt)
                         .toList(),
                 modes,
@@ -162,7 +202,17 @@ record ExecuteLoadOptions(
                 Integer.parseInt(values.getOrDefault("open-streams", "1000")),
                 Integer.parseInt(values.getOrDefault("slow-tokens", "100")),
                 Options.duration(values.getOrDefault("slow-token-interval", "200ms")),
-                Options.duration(values.getOrDefault("open-ramp", "5s")));
+                Options.duration(values.getOrDefault("open-ramp", "5s")),
+                values.getOrDefault("wrk", "").isEmpty()
+                        ? null
+                        : new WrkRun.Setup(
+                                Path.of(values.get("wrk")),
+                                Path.of(values.getOrDefault("wrk-script", "bench/execute.lua")),
+                                Integer.parseInt(values.getOrDefault("wrk-threads", "2"))),
+                list(values.getOrDefault("wrk-connections", values.getOrDefault("concurrency", "1,16,128"))).stream()
+                        .filter(value -> !value.isEmpty())
+                        .map(Integer::parseInt)
+                        .toList());
     }
 
     private static List<String> list(String value) {

@@ -16,12 +16,20 @@ import org.jspecify.annotations.Nullable;
 final class OpenStreams {
     private OpenStreams() {}
 
-    /** A process's memory at one moment; heap figures after a full collection. */
-    record Snapshot(long liveHeapKiB, long committedHeapKiB, long residentKiB, long platformThreads) {
+    /**
+     * A process's memory at one moment; heap figures after a full collection.
+     *
+     * @param openFiles its file descriptors (sockets included), against its limit
+     */
+    record Snapshot(long liveHeapKiB, long committedHeapKiB, long residentKiB, long platformThreads, long openFiles) {
         static Snapshot of(long pid) {
             ProcessStats.Heap heap = ProcessStats.liveHeap(pid);
             return new Snapshot(
-                    heap.usedKiB(), heap.committedKiB(), ProcessStats.residentKiB(pid), ProcessStats.threads(pid));
+                    heap.usedKiB(),
+                    heap.committedKiB(),
+                    ProcessStats.residentKiB(pid),
+                    ProcessStats.threads(pid),
+                    ProcessStats.openFiles(pid));
         }
     }
 

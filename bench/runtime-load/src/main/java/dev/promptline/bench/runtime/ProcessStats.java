@@ -28,6 +28,19 @@ final class ProcessStats {
 
     private ProcessStats() {}
 
+    /** The process's open file descriptors, sockets included; -1 when they cannot be listed. */
+    static long openFiles(long pid) {
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            long count = 0;
+            for (Path ignored : descriptors) {
+                count++;
+            }
+            return count;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** User plus system CPU time of all the process's threads. */
     static long cpuNanos(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
