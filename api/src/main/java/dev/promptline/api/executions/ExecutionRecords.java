@@ -42,7 +42,8 @@ class ExecutionRecords {
 
     /**
      * Prices the outcome and writes it, durable before this returns, and returns the finished record. If a sweep closed
-     * the record first, that stays its outcome; what is returned is what this run saw.
+     * the record first (the run outlived its deadline and the grace), the record keeps the sweep's outcome and that is
+     * what is returned: whoever is told how the execution ended is told what its durable record says.
      */
     Execution finish(Execution pending, Model model, ExecutionOutcome outcome, @Nullable Instant startedAt) {
         BigDecimal cost = Pricing.cost(model, outcome.usage());
@@ -51,10 +52,13 @@ class ExecutionRecords {
         Execution finished = pending.finished(outcome, cost, startedAt, Instant.now());
         if (finishedHere) {
             announce(finished);
-        } else {
-            log.warn("Execution {} was closed by a sweep before it ended as {}", pending.id(), outcome.status());
+            return finished;
         }
-        return finished;
+        log.warn(
+                "Execution {} was closed by a sweep before it ended as {}; its record keeps the sweep's outcome",
+                pending.id(),
+                outcome.status());
+        return repository.find(pending.organizationId(), pending.id()).orElse(finished);
     }
 
     /** Fails every unfinished execution {@code runner} left when it stopped; how many there were. */

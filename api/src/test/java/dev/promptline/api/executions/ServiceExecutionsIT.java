@@ -9,6 +9,8 @@ import dev.promptline.api.prompts.PromptId;
 import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.ExecutionRow;
 import dev.promptline.api.testing.Registry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -70,6 +72,12 @@ class ServiceExecutionsIT extends AuthenticatedApi {
     @Autowired
     FinishedExecutions finished;
 
+    @Autowired
+    ExecutionPlanner planner;
+
+    @Autowired
+    ExecutionRecords records;
+
     OrganizationId organization;
     PromptId prompt;
 
@@ -106,6 +114,34 @@ class ServiceExecutionsIT extends AuthenticatedApi {
         assertThat(announced.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(announced.output()).isEqualTo("Summarise refund");
         assertThat(announced.promptVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunThatEndsAfterASweepClosedItsRecordAnswersWithWhatTheRecordSays() {
+        ExecutionPlan plan = planner.plan(ExecutionRequest.of(organization, prompt, Map.of("ticket", "late")));
+        Execution pending = Execution.pending(UUID.randomUUID(), plan, null, null, Instant.now());
+        records.open(pending, "test-runner");
+        // The run outlived its deadline and the grace: a sweep closed it meanwhile.
+        assertThat(records.abandonPastDeadline(Instant.now().plus(Duration.ofHours(1)), "swept in the test"))
+                .isEqualTo(1);
+
+        Execution answered = records.finish(
+                pending,
+                plan.model(),
+                ExecutionOutcome.succeeded(
+                        "too late",
+                        new ExecutionOutcome.Usage(1, 2, 1),
+                        new ExecutionOutcome.Timing(10, 5L),
+                        FinishReason.STOP),
+                Instant.now());
+
+        assertThat(answered.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(answered.error()).isEqualTo(ExecutionError.ABANDONED);
+        assertThat(answered.output()).isNull();
+        assertThat(ExecutionRow.read(jdbc, pending.id().toString()).status()).isEqualTo("failed");
+        assertThat(finished.only(pending.id()).error())
+                .as("announced once, as the sweep closed it")
+                .isEqualTo(ExecutionError.ABANDONED);
     }
 
     @Test
