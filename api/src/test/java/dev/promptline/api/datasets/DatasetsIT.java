@@ -9,6 +9,7 @@ import dev.promptline.api.testing.Tenants;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,6 +127,28 @@ class DatasetsIT extends AuthenticatedApi {
                         .get("latestVersion")
                         .asInt())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void concurrentChangesOnTheSameBaseMakeOneVersion() throws Exception {
+        String id = create(TICKETS);
+        String add = "{\"baseVersion\": 1, \"items\": [{\"input\": {\"ticket\": \"c\"}}]}";
+        List<CompletableFuture<Integer>> attempts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            attempts.add(
+                    CompletableFuture.supplyAsync(() -> http.postJson("/api/v1/datasets/" + id + "/items", add, owner)
+                            .statusCode()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var attempt : attempts) {
+            statuses.add(attempt.get());
+        }
+
+        assertThat(statuses)
+                .containsOnly(201, 409)
+                .filteredOn(status -> status == 201)
+                .hasSize(1);
+        assertThat(tickets(id, "latest")).hasSize(3);
     }
 
     @Test
