@@ -137,15 +137,16 @@ public class DatasetService {
     @Transactional
     public Change removeItem(Caller caller, DatasetId id, UUID itemId, @Nullable Integer baseVersion) {
         var latest = lock(caller, id, baseVersion);
+        if (latest.itemCount() == 0) {
+            throw notInVersion(itemId, latest.version());
+        }
         int number = latest.version() + 1;
         // The version row comes first: the item's range end references it. Should the item not be there, the
         // exception rolls the version back with the rest.
         DatasetVersion version = datasets.insertVersion(
                 caller.organizationId(), id, number, latest.itemCount() - 1, "removed item " + itemId, caller.userId());
         if (!datasets.removeItem(caller.organizationId(), id, itemId, number)) {
-            throw new PromptlineException(
-                    ErrorCode.RESOURCE_NOT_FOUND,
-                    "Item %s is not in version %d of this dataset.".formatted(itemId, latest.version()));
+            throw notInVersion(itemId, latest.version());
         }
         return new Change(find(caller.organizationId(), id), version);
     }
@@ -288,6 +289,12 @@ public class DatasetService {
         } catch (NumberFormatException e) {
             throw new PromptlineException(ErrorCode.INVALID_PARAMETER, "pageToken is not a token this API returned.");
         }
+    }
+
+    private static PromptlineException notInVersion(UUID itemId, int version) {
+        return new PromptlineException(
+                ErrorCode.RESOURCE_NOT_FOUND,
+                "Item %s is not in version %d of this dataset.".formatted(itemId, version));
     }
 
     static PromptlineException notFound(DatasetId id) {

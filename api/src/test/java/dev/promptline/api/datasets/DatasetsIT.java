@@ -241,6 +241,18 @@ class DatasetsIT extends AuthenticatedApi {
     }
 
     @Test
+    void removingAnItemAnEmptyDatasetDoesNotHoldIsNotFound() {
+        String id = create("{\"name\": \"empty\"}");
+        String path = "/api/v1/datasets/%s/items/%s".formatted(id, UUID.randomUUID());
+
+        assertProblem(http.delete(path, owner), 404, "RESOURCE_NOT_FOUND", path);
+        assertThat(Http.json(http.get("/api/v1/datasets/" + id, owner))
+                        .get("latestVersion")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
     void namesAreUniquePerOrganization() {
         create(TICKETS);
         assertProblem(http.postJson("/api/v1/datasets", TICKETS, owner), 409, "DATASET_NAME_TAKEN", "/api/v1/datasets");
