@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,9 @@ class MigrationsIT {
         assertThat(tables)
                 .containsExactly(
                         "api_keys",
+                        "dataset_items",
+                        "dataset_versions",
+                        "datasets",
                         "evaluations",
                         "executions",
                         "models",
@@ -208,13 +212,24 @@ class MigrationsIT {
         jdbc.sql("INSERT INTO evaluations (organization_id, execution_id, evaluator) VALUES (?, ?, 'manual')")
                 .params(tenant.organization, execution)
                 .update();
+        UUID dataset = tenant.dataset("tickets");
+        tenant.item(dataset, 1, null, execution);
 
         jdbc.sql("DELETE FROM organizations WHERE id = ?")
                 .param(tenant.organization)
                 .update();
 
         for (String table : List.of(
-                "users", "models", "prompts", "prompt_versions", "prompt_labels", "executions", "evaluations")) {
+                "users",
+                "models",
+                "prompts",
+                "prompt_versions",
+                "prompt_labels",
+                "executions",
+                "evaluations",
+                "datasets",
+                "dataset_versions",
+                "dataset_items")) {
             assertThat(jdbc.sql("SELECT count(*) FROM " + table + " WHERE organization_id = ?")
                             .param(tenant.organization)
                             .query(Integer.class)
@@ -235,7 +250,41 @@ class MigrationsIT {
                         "executions_prompt_id_created_at_idx",
                         "executions_status_created_at_idx",
                         "executions_organization_id_created_at_idx",
-                        "executions_unfinished_deadline_idx");
+                        "executions_unfinished_deadline_idx",
+                        "datasets_organization_id_name_key",
+                        "dataset_versions_dataset_id_version_key",
+                        "dataset_items_dataset_id_ordinal_idx");
+    }
+
+    @Test
+    void datasetItemsStayInsideTheirDatasetAndItsVersions() {
+        var tenant = new Tenant();
+        var other = new Tenant();
+        UUID dataset = tenant.dataset("tickets");
+
+        assertThatThrownBy(() -> other.item(dataset, 1, null, null)).hasMessageContaining("dataset_items_dataset_fkey");
+        assertThatThrownBy(() -> tenant.item(dataset, 2, null, null))
+                .hasMessageContaining("dataset_items_added_in_version_fkey");
+        assertThatThrownBy(() -> tenant.item(dataset, 1, 1, null))
+                .hasMessageContaining("dataset_items_range_not_empty");
+        UUID foreign = other.execution("succeeded");
+        assertThatThrownBy(() -> tenant.item(dataset, 1, null, foreign))
+                .hasMessageContaining("dataset_items_source_execution_fkey");
+        assertThatThrownBy(
+                        () -> jdbc.sql("INSERT INTO dataset_versions (organization_id, dataset_id, version, item_count)"
+                                        + " VALUES (?, ?, 1, 0)")
+                                .params(tenant.organization, dataset)
+                                .update())
+                .hasMessageContaining("dataset_versions_dataset_id_version_key");
+        UUID execution = tenant.execution("succeeded");
+        tenant.item(dataset, 1, null, execution);
+        jdbc.sql("DELETE FROM executions WHERE id = ?").param(execution).update();
+        assertThat(jdbc.sql("SELECT count(*) FROM dataset_items WHERE dataset_id = ? AND source_execution_id IS NULL")
+                        .param(dataset)
+                        .query(Integer.class)
+                        .single())
+                .as("the item outlives the execution it was made from")
+                .isEqualTo(1);
     }
 
     /** One organization with a user, a model, a prompt at version 1 labelled production. */
@@ -292,7 +341,32 @@ class MigrationsIT {
             return id;
         }
 
-        private static UUID insert(String sql, Object... params) {
+        /** A dataset at version 1, empty. */
+        UUID dataset(String name) {
+            UUID id = insert(
+                    "INSERT INTO datasets (organization_id, name, created_by) VALUES (?, ?, ?) RETURNING id",
+                    organization,
+                    name,
+                    user);
+            jdbc.sql(
+                            "INSERT INTO dataset_versions (organization_id, dataset_id, version, item_count) VALUES (?, ?, 1, 0)")
+                    .params(organization, id)
+                    .update();
+            return id;
+        }
+
+        UUID item(UUID dataset, int added, @Nullable Integer removed, @Nullable UUID execution) {
+            return insert(
+                    "INSERT INTO dataset_items (organization_id, dataset_id, input, added_in_version, removed_in_version,"
+                            + " source_execution_id) VALUES (?, ?, '{\"ticket\": \"refund\"}', ?, ?, ?) RETURNING id",
+                    organization,
+                    dataset,
+                    added,
+                    removed,
+                    execution);
+        }
+
+        private static UUID insert(String sql, @Nullable Object... params) {
             return jdbc.sql(sql).params(params).query(UUID.class).single();
         }
     }

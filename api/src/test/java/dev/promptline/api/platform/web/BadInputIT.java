@@ -104,6 +104,16 @@ class BadInputIT extends AuthenticatedApi {
         pathValues.put("version", "1");
         pathValues.put("label", "prod");
         pathValues.put("name", "fuzz-prompt");
+        String dataset = created(
+                "/api/v1/datasets", "{\"name\": \"fuzz-dataset\", \"items\": [{\"input\": {\"name\": \"x\"}}]}");
+        pathValues.put("datasetId", dataset);
+        pathValues.put(
+                "itemId",
+                Http.json(http.get("/api/v1/datasets/" + dataset + "/versions/1/items", owner))
+                        .get("items")
+                        .get(0)
+                        .get("id")
+                        .asString());
     }
 
     @Test
@@ -328,6 +338,15 @@ class BadInputIT extends AuthenticatedApi {
                 "{\"email\": \"u-%s@example.com\", \"role\": \"member\"}".formatted(UUID.randomUUID());
             case "PATCH /api/v1/users/{userId}" -> "{\"name\": \"n\"}";
             case "POST /api/v1/api-keys" -> "{\"name\": \"k\", \"expiresAt\": \"2100-01-01T00:00:00Z\"}";
+            case "POST /api/v1/datasets" ->
+                "{\"name\": \"d-%s\", \"items\": [{\"input\": {\"name\": \"x\"}, \"metadata\": {\"k\": 1}}]}"
+                        .formatted(UUID.randomUUID());
+            // A valid mutation makes baseVersion stale (409); bad values are refused before it is compared.
+            case "POST /api/v1/datasets/{datasetId}/items" ->
+                "{\"baseVersion\": 1, \"items\": [{\"input\": {\"name\": \"x\"}, \"expectedOutput\": \"y\"}]}";
+            case "POST /api/v1/datasets/{datasetId}/items/from-executions" ->
+                "{\"baseVersion\": 1, \"executionIds\": [\"%s\"], \"includeOutputAsExpected\": true}"
+                        .formatted(UUID.randomUUID());
             default -> null;
         };
         if (known != null) {
