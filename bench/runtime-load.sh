@@ -4,7 +4,8 @@
 # at 1, 16 and 256 concurrent streams with a provider that answers at once (CPU per execution, throughput), then at 16
 # and 256 with one paced as a real provider (300 ms to the first token, 20 ms between tokens); then the sidecar's heap
 # with 1,000 slow streams open.
-# Needs: a JDK 25 (JAVA_HOME). Builds runtime-api, runtime and bench/runtime-load first unless BENCH_SKIP_BUILD=1.
+# Needs: a JDK 25 (JAVA_HOME). Builds runtime-api, runtime and bench/runtime-load first (package, not install) unless
+# BENCH_SKIP_BUILD=1.
 # Usage: bench/runtime-load.sh [measured duration per row, default 20s] [warm-up per row, default 15s] [driver args]
 #        e.g. bench/runtime-load.sh 20s 15s --concurrency=16 --open-streams=0 --initial-warmup=30s
 #        (driver args: see bench/runtime-load/src/main/java/dev/promptline/bench/runtime/Options.java)
@@ -23,9 +24,15 @@ java=$JAVA_HOME/bin/java
 target=bench/runtime-load/target
 
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
-  ./mvnw -q -ntp install -DskipTests -pl runtime-api,runtime,bench/runtime-load -am
+  # Package, not install: the class path is resolved in the same reactor (the runtime's jar and test jar from its
+  # target), so the local repository other builds share is left alone. forceCreation: otherwise a jar whose own
+  # classes did not change is kept, and Boot's repackaging keeps what an earlier build nested in the exec jar.
+  ./mvnw -q -ntp package dependency:build-classpath -DskipTests -Dmaven.jar.forceCreation=true \
+    -Dmdep.outputFile=target/classpath.txt -pl runtime-api,runtime,bench/runtime-load -am
+elif [[ ! -s $target/classpath.txt ]]; then
+  # Otherwise the class path the last build wrote (resolved in its reactor) is used as it is.
+  ./mvnw -q -ntp dependency:build-classpath -pl bench/runtime-load -Dmdep.outputFile=target/classpath.txt
 fi
-./mvnw -q -ntp dependency:build-classpath -pl bench/runtime-load -Dmdep.outputFile=target/classpath.txt
 
 sidecar_log=$target/sidecar.log
 : >"$sidecar_log" # now, not in the background job below: the port is read from it

@@ -22,14 +22,10 @@ public final class AgentRuntime {
 
     /** The contract's implementation, with a model client for every provider. */
     public static BindableService grpcService(RuntimeSettings settings) {
-        // One JDK HTTP client for every provider call: connections are pooled per host. Its tasks run on the thread
-        // that hands them over, mostly its selector thread: a streamed chunk is then decoded and written to the
-        // caller's gRPC stream where it arrived, instead of on a new thread per chunk, which on idle cores costs a
-        // wake-up of a parked thread per token (bench/runtime-load). Nothing there may block: ProviderHttpClient
-        // reads what blocks (error bodies) on threads of its own.
+        // One JDK HTTP client for every provider call: connections are pooled per host. Its own executor delivers
+        // the responses; ProviderHttpClient reads each body on a virtual thread.
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
-                .executor(Runnable::run)
                 // A redirect would lead the call to an address the guard never saw.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -31,10 +31,6 @@ final class RuntimeCall {
     static RuntimeCall start(ManagedChannel channel, ExecuteRequest request, Duration timeout) {
         var runtimeCall = new RuntimeCall();
         AgentRuntimeServiceGrpc.newStub(channel)
-                // The observer only queues each event for the reader, so it runs where the event arrives (the
-                // transport's thread) rather than on a thread of the channel's executor: one wake-up of a parked
-                // thread fewer per event (bench/runtime-load).
-                .withExecutor(Runnable::run)
                 .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .execute(request, runtimeCall.new Observer());
         return runtimeCall;

@@ -96,13 +96,14 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
             Cancellation cancellation) {
         // Not setOnCancelHandler: that callback is serialised behind this very method, which blocks until the run
         // ends. The call's Context is cancelled straight from the transport when the caller cancels, disconnects
-        // or its deadline passes, so the listener aborts the model call at once.
+        // or its deadline passes, so the listener aborts the model call at once. It runs on a virtual thread of its
+        // own rather than on the cancelling thread (Netty's event loop for the sidecar), which it could then hold.
         context.addListener(
                 cancelled -> cancellation.cancel(
                         isExpired(cancelled.getDeadline())
                                 ? Cancellation.Reason.DEADLINE_PASSED
                                 : Cancellation.Reason.CALLER_CANCELLED),
-                Runnable::run);
+                Thread::startVirtualThread);
         // With a handler set, writes racing a cancellation are dropped by gRPC instead of throwing.
         stream.setOnCancelHandler(() -> {});
         var events = new StreamEvents(stream);

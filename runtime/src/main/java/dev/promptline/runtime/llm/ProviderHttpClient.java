@@ -6,28 +6,20 @@ import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import dev.langchain4j.http.client.sse.DefaultServerSentEventParser;
 import dev.langchain4j.http.client.sse.ServerSentEvent;
 import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
-import dev.langchain4j.http.client.sse.ServerSentEventParsingHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,212 +144,57 @@ final class ProviderHttpClient implements HttpClient {
     }
 
     /**
-     * Streams the provider's events to the listener. A success is decoded as it arrives, on the thread that delivers
-     * each chunk (see {@link EventStreamDecoder}), rather than read by LangChain4j's parser on a thread blocked on the
-     * stream: the chunk's delivery then calls the model at once instead of waking another thread, one hand-off fewer
-     * per token. A parser other than LangChain4j's default (which the decoder replays) reads the stream as before.
+     * Streams the provider's events to the listener: LangChain4j's parser reads the body on a virtual thread of its
+     * own, since it blocks until each chunk arrives.
      */
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
         Attempt attempt = attempt();
         Cancellation cancellation = attempt.cancellation;
-        var failFast = new FailFastListener(listener);
-        var events = parser.getClass() == DefaultServerSentEventParser.class
-                ? new EventStreamSubscriber(failFast, cancellation, attempt.streamEnded)
-                : null;
-        HttpResponse.BodyHandler<@Nullable InputStream> bodyHandler = info -> {
-            if (events == null || !isSuccessful(info.statusCode())) {
-                return BodySubscribers.ofInputStream();
-            }
-            listener.onOpen(SuccessfulHttpResponse.builder()
-                    .statusCode(info.statusCode())
-                    .headers(info.headers().map())
-                    .build());
-            return events;
-        };
-        CompletableFuture<HttpResponse<@Nullable InputStream>> exchange;
+        CompletableFuture<HttpResponse<InputStream>> exchange;
         try {
-            exchange = send(request, bodyHandler, cancellation);
+            exchange = send(request, HttpResponse.BodyHandlers.ofInputStream(), cancellation);
         } catch (ModelCallException e) {
             listener.onError(e);
             return;
         }
-        // Cancelling the subscription aborts a decoded stream; cancelling the future aborts a request still waiting
-        // for its headers; closing the body aborts a stream read by a parser. A decoded stream that has ended is left
-        // alone: its future may not have completed yet, and cancelling it would close a connection going back to the
-        // pool, so that the next execution would pay for a new one.
+        // Cancelling the future aborts a request still waiting for its headers; closing the body aborts a stream
+        // being read (and does nothing to one read to its end, whose connection has gone back to the pool).
         Runnable abort = () -> {
-            if (events != null && !events.abort()) {
-                return;
-            }
             exchange.cancel(true);
-            exchange.thenAccept(response -> {
-                if (response.body() != null) {
-                    closeQuietly(response.body());
-                }
-            });
+            exchange.thenAccept(response -> closeQuietly(response.body()));
         };
         attempt.inFlight.add(abort);
         var registration = cancellation.onCancel(abort);
-        exchange.whenComplete((response, failure) -> {
-            if (events != null && events.subscribed()) {
-                // The subscriber tells the listener how the stream ended; what is left is to stop watching it.
+        // On a virtual thread of its own: the body is read blocking, which must not hold the thread that completed
+        // the exchange (one of the HTTP client's, or the common pool, where at most ~256 such reads run at once).
+        exchange.whenComplete((response, failure) -> Thread.startVirtualThread(() -> {
+            try (registration) {
                 if (failure != null) {
-                    events.onError(failure);
+                    listener.onError(cancellation.isCancelled() ? cancellation.toException() : failure);
+                } else if (!isSuccessful(response)) {
+                    listener.onError(ProviderErrors.forStatus(
+                            response.statusCode(), retryAfter(response), readError(response.body()), attempt.secret));
+                } else {
+                    listener.onOpen(SuccessfulHttpResponse.builder()
+                            .statusCode(response.statusCode())
+                            .headers(response.headers().map())
+                            .build());
+                    var failFast = new FailFastListener(listener);
+                    try (InputStream body = response.body()) {
+                        parser.parse(body, failFast);
+                    }
+                    if (!failFast.failed) {
+                        listener.onClose();
+                    }
+                    attempt.streamEnded.run();
                 }
-                registration.close();
+            } catch (IOException | RuntimeException e) {
+                listener.onError(cancellation.isCancelled() ? cancellation.toException() : e);
+            } finally {
                 attempt.inFlight.remove(abort);
-                return;
             }
-            // On a virtual thread of its own: an error body, or a stream for another parser, is read blocking, which
-            // must not hold the thread that completed the exchange (the HTTP client's selector thread, which delivers
-            // the very bytes being read; or the common pool, where at most ~256 such reads run at once).
-            Thread.startVirtualThread(() -> {
-                try (registration) {
-                    if (failure != null) {
-                        listener.onError(cancellation.isCancelled() ? cancellation.toException() : failure);
-                    } else if (!isSuccessful(response)) {
-                        listener.onError(ProviderErrors.forStatus(
-                                response.statusCode(),
-                                retryAfter(response),
-                                readError(requireNonNull(response.body(), "body")),
-                                attempt.secret));
-                    } else {
-                        listener.onOpen(SuccessfulHttpResponse.builder()
-                                .statusCode(response.statusCode())
-                                .headers(response.headers().map())
-                                .build());
-                        try (InputStream body = requireNonNull(response.body(), "body")) {
-                            parser.parse(body, failFast);
-                        }
-                        if (!failFast.failed) {
-                            listener.onClose();
-                        }
-                        attempt.streamEnded.run();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    listener.onError(e);
-                } finally {
-                    attempt.inFlight.remove(abort);
-                }
-            });
-        });
-    }
-
-    /**
-     * Decodes a successful event stream as it arrives and hands each event to the listener on the delivering thread.
-     * At its end, it closes the listener (unless it failed) and runs the attempt's {@code streamEnded}, as reading the
-     * stream with LangChain4j's parser would; a broken stream goes to the listener's {@code onError} instead. Once
-     * cancelled (aborted, or by the listener through its parsing handle) it ends quietly: whoever cancelled has settled
-     * the attempt. Its body is null: the events went to the listener.
-     */
-    private static final class EventStreamSubscriber
-            implements HttpResponse.BodySubscriber<@Nullable InputStream>, ServerSentEventParsingHandle {
-        private final FailFastListener listener;
-        private final Cancellation cancellation;
-        private final Runnable streamEnded;
-        private final EventStreamDecoder decoder;
-        private final CompletableFuture<@Nullable InputStream> body = new CompletableFuture<>();
-        private final AtomicBoolean ended = new AtomicBoolean();
-        private volatile Flow.@Nullable Subscription subscription;
-        private volatile boolean cancelled;
-
-        EventStreamSubscriber(FailFastListener listener, Cancellation cancellation, Runnable streamEnded) {
-            this.listener = listener;
-            this.cancellation = cancellation;
-            this.streamEnded = streamEnded;
-            var context = new ServerSentEventContext(this);
-            this.decoder = new EventStreamDecoder(event -> listener.onEvent(event, context));
-        }
-
-        boolean subscribed() {
-            return subscription != null;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            if (cancelled) {
-                subscription.cancel();
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> chunks) {
-            try {
-                for (ByteBuffer chunk : chunks) {
-                    if (cancelled) {
-                        return;
-                    }
-                    decoder.feed(chunk);
-                }
-            } catch (RuntimeException e) {
-                // The listener is fail-fast and catches what the model throws; this is a fault of the listener's own.
-                cancel();
-                listener.onError(e);
-                return;
-            }
-            Flow.Subscription current = subscription;
-            if (!cancelled && current != null) {
-                current.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            if (ended.compareAndSet(false, true)) {
-                listener.onError(cancellation.isCancelled() ? cancellation.toException() : error);
-                streamEnded.run();
-                body.completeExceptionally(error);
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            if (ended.compareAndSet(false, true)) {
-                decoder.finish();
-                if (!listener.failed) {
-                    listener.onClose();
-                }
-                streamEnded.run();
-                body.complete(null);
-            }
-        }
-
-        @Override
-        public CompletionStage<@Nullable InputStream> getBody() {
-            return body;
-        }
-
-        /** The listener's way to stop the stream (the parsing handle's cancel): see {@link #abort}. */
-        @Override
-        public void cancel() {
-            abort();
-        }
-
-        /**
-         * Stops reading and closes the connection, so that the provider stops generating; false, and nothing done,
-         * when the stream had already ended.
-         */
-        boolean abort() {
-            if (!ended.compareAndSet(false, true)) {
-                return false;
-            }
-            cancelled = true;
-            Flow.Subscription current = subscription;
-            if (current != null) {
-                current.cancel();
-            }
-            body.complete(null);
-            return true;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled;
-        }
+        }));
     }
 
     private <T> CompletableFuture<HttpResponse<T>> send(

@@ -10,8 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 
 /**
- * The yardstick: the request LangChain4j sends, straight to the fake provider on a JDK HTTP client set up as the
- * runtime's (HTTP/1.1, tasks inline), stamping each line of the event stream as the client reads it.
+ * The yardstick: the request LangChain4j sends, straight to the fake provider on a JDK HTTP client (HTTP/1.1, as the
+ * runtime's), stamping each line of the event stream as the client reads it: its tasks run inline, on the selector
+ * thread that read the line, so the yardstick times the provider and loopback and no hand-off of its own.
  */
 final class DirectTarget implements StreamTarget {
     private final HttpClient http = HttpClient.newBuilder()

@@ -26,6 +26,8 @@ import java.util.Set;
  *     empty to skip
  * @param pacedFirstToken the paced provider's time to the first token
  * @param pacedTokenInterval the paced provider's time between tokens
+ * @param attempts how often a row is run while other processes disturb it (the least disturbed run is kept); 1 runs
+ *     each row once, for A/B runs that alternate builds and must each take the same time
  */
 record Options(
         int sidecarPort,
@@ -41,7 +43,8 @@ record Options(
         Duration slowTokenInterval,
         List<Integer> pacedConcurrency,
         Duration pacedFirstToken,
-        Duration pacedTokenInterval) {
+        Duration pacedTokenInterval,
+        int attempts) {
 
     private static final Set<String> NAMES = Set.of(
             "sidecar-port",
@@ -57,7 +60,8 @@ record Options(
             "slow-token-interval",
             "paced-concurrency",
             "paced-first-token",
-            "paced-token-interval");
+            "paced-token-interval",
+            "attempts");
 
     enum Mode {
         DIRECT("direct to the fake provider"),
@@ -105,7 +109,8 @@ record Options(
                         .map(Integer::parseInt)
                         .toList(),
                 duration(values.getOrDefault("paced-first-token", "300ms")),
-                duration(values.getOrDefault("paced-token-interval", "20ms")));
+                duration(values.getOrDefault("paced-token-interval", "20ms")),
+                Integer.parseInt(values.getOrDefault("attempts", "3")));
     }
 
     /** Comma-separated; an empty value is an empty list. */

@@ -23,7 +23,6 @@ import org.HdrHistogram.Histogram;
 public final class RuntimeLoad {
     // Enough for the slowest stream (the open-streams run), short enough that a stuck run ends by itself.
     private static final Duration CALL_DEADLINE = Duration.ofMinutes(2);
-    private static final int ATTEMPTS = 3;
     private static final double DISTURBANCE = 0.1;
     private static final Duration OPEN_RAMP = Duration.ofSeconds(5);
     // After the ramp, with time to spare before the first streams end.
@@ -100,14 +99,14 @@ public final class RuntimeLoad {
     }
 
     /**
-     * Runs a row again, up to {@link #ATTEMPTS} times, while other processes took more than {@link #DISTURBANCE} of
+     * Runs a row again, up to {@code --attempts} times (3 by default), while other processes took more than {@link #DISTURBANCE} of
      * a core during its window: the machine is shared, and a build running beside the driver halves its figures.
      */
     private static ClosedLoop.Result leastDisturbed(
             Mode mode, int concurrency, Reply.Stream reply, String requestBody, Options options, long driverPid)
             throws IOException, InterruptedException {
         ClosedLoop.Result best = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= options.attempts(); attempt++) {
             long overflowsBefore = ProcessStats.listenOverflows();
             ClosedLoop.Result result =
                     load(mode, concurrency, options.warmup(), options.window(), reply, requestBody, options, driverPid);

@@ -58,7 +58,7 @@ final class RuntimeTarget implements StreamTarget {
         this.channel = channel;
         this.inProcessServer = inProcessServer;
         this.channelThreads = channelThreads;
-        this.stub = AgentRuntimeServiceGrpc.newStub(channel).withExecutor(Runnable::run);
+        this.stub = AgentRuntimeServiceGrpc.newStub(channel);
         this.model = ModelSpec.newBuilder()
                 .setProvider(Provider.PROVIDER_OPENAI)
                 .setModelName(MODEL_NAME)
@@ -101,9 +101,9 @@ final class RuntimeTarget implements StreamTarget {
                 .addMessages(ChatMessage.newBuilder().setRole(Role.ROLE_USER).setContent(PROMPT + marker))
                 .build();
         var stream = new TimedStream(firstToken);
-        // Read as the api reads (RuntimeCall): asynchronously, on the transport's thread, so each event is stamped
-        // when it arrives. A blocking stub would ask for one message at a time from this thread and time its own
-        // hand-offs to the event loop and back, not the runtime.
+        // Read as the api reads (RuntimeCall): asynchronously, the observer on the channel's executor. A blocking
+        // stub would ask for one message at a time from this thread and time its own hand-offs to the event loop
+        // and back, not the runtime.
         stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(request, new CheckedEvents(stream));
         return stream.await();
     }
