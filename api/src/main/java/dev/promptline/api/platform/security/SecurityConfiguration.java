@@ -12,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -48,6 +50,9 @@ class SecurityConfiguration {
         "/error"
     };
 
+    /** The probes: public, read-only, and asked for by load balancers and the kubelet all day long. */
+    static final String[] PROBES = {"/health", "/ready"};
+
     private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**"};
 
     @Bean
@@ -69,7 +74,33 @@ class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * The probes take a chain of their own with only what a public answer needs: the security headers. The main chain
+     * would run a dozen filters on them (security context, anonymous authentication, session management, request
+     * cache, exception translation, the authorization rules) only to reach {@code permitAll}. Nothing is
+     * authenticated here, so an {@code Authorization} header is ignored rather than checked, as {@code permitAll}
+     * paths never required one. ProbeSecurityIT checks the headers and that no other path takes this chain.
+     */
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain probeFilterChain(HttpSecurity http) throws Exception {
+        return http.securityMatcher(PROBES)
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(AbstractHttpConfigurer::disable)
+                .securityContext(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .servletApi(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .exceptionHandling(AbstractHttpConfigurer::disable)
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .build();
+    }
+
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     SecurityFilterChain securityFilterChain(
             HttpSecurity http, CallerAuthenticator authenticator, RateLimiter rateLimiter, OperatorProperties operator)
             throws Exception {

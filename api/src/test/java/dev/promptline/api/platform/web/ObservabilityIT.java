@@ -1,10 +1,13 @@
 package dev.promptline.api.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.IsolatedDatabase;
 import dev.promptline.api.testing.Tenants;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,13 +40,21 @@ class ObservabilityIT extends IsolatedDatabase {
                         .GET()
                         .build());
 
-        JsonNode line = output.getOut()
-                .lines()
-                .filter(text -> text.startsWith("{") && text.contains("\"access-log-1\""))
-                .map(text -> JsonMapper.builder().build().readTree(text))
-                .filter(json -> json.path("log").path("logger").asString().equals("dev.promptline.access"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no access log line in:\n" + output.getOut()));
+        // The line is written when the request is complete, which can be just after the client has the whole
+        // response (a body of known length is sent before the filters return).
+        JsonNode line = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> output.getOut()
+                                .lines()
+                                .filter(text -> text.startsWith("{") && text.contains("\"access-log-1\""))
+                                .map(text -> JsonMapper.builder().build().readTree(text))
+                                .filter(json -> json.path("log")
+                                        .path("logger")
+                                        .asString()
+                                        .equals("dev.promptline.access"))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
         assertThat(line.get("requestId").asString()).isEqualTo("access-log-1");
         assertThat(line.get("http").get("method").asString()).isEqualTo("GET");
         assertThat(line.get("http").get("path").asString()).isEqualTo("/health");
