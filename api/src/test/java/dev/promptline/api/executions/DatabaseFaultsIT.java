@@ -168,6 +168,10 @@ class DatabaseFaultsIT extends AuthenticatedApi {
 
         DATABASE.restore();
         assertThat(ExecutionRow.count(stored, acme.organizationId)).isEqualTo(records);
+        // The pool reconnects on its own, after a back-off that grew during the outage (HikariCP's, up to 5 s, longer
+        // than this test's 1 s connection timeout): a client retries once a read through the pool works again.
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> http.get("/api/v1/executions", owner).statusCode() == 200);
         var retried =
                 http.send(execute(path, "{}").header("Idempotency-Key", key).build());
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
