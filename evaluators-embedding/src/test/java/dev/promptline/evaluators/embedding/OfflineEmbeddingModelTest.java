@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import dev.langchain4j.store.embedding.CosineSimilarity;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +80,36 @@ class OfflineEmbeddingModelTest {
 
         assertThat(model.isLoaded()).isTrue();
         assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void recentTextsAreNotEmbeddedAgain() {
+        var embedded = new ArrayList<String>();
+        EmbeddingModel library = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+        var model = new OfflineEmbeddingModel(() -> new EmbeddingModel() {
+            @Override
+            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+                segments.forEach(segment -> embedded.add(segment.text()));
+                return library.embedAll(segments);
+            }
+        });
+        String expected = "The refund was issued.";
+
+        List<Embedding> first = model.embedAll(
+                        List.of(TextSegment.from("We refunded you."), TextSegment.from(expected)))
+                .content();
+        List<Embedding> second = model.embedAll(
+                        List.of(TextSegment.from("Money is on its way back."), TextSegment.from(expected)))
+                .content();
+        List<Embedding> same = model.embedAll(List.of(TextSegment.from("twice"), TextSegment.from("twice")))
+                .content();
+
+        assertThat(embedded).containsExactly("We refunded you.", expected, "Money is on its way back.", "twice");
+        assertThat(second.get(1).vector()).isEqualTo(first.get(1).vector());
+        assertThat(same.get(0).vector()).isEqualTo(same.get(1).vector());
+        assertThat(model.embed("twice").content().vector())
+                .isEqualTo(same.get(0).vector());
+        assertThat(embedded).hasSize(4);
     }
 
     @Test
