@@ -252,6 +252,84 @@ class LlmJudgeIT extends AuthenticatedApi {
     }
 
     @Test
+    void throughTheApiAJudgeIsCreatedTriedAndRefusedWithTheFieldNamed() {
+        String owner = acme.owner().bearer();
+        var created = http.postJson(
+                "/api/v1/evaluators",
+                "{\"name\": \"triage judge\", \"type\": \"llm_judge\", \"config\": {\"promptId\": \"" + rubric
+                        + "\", \"version\": 1, \"min\": 1, \"max\": 5, \"threshold\": 4}}",
+                owner);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = Http.json(created).get("id").asString();
+
+        JsonNode scored = Http.json(http.postJson(
+                "/api/v1/evaluators/" + id + "/score",
+                "{\"output\": \"It is a billing problem\", \"expectedOutput\": \"billing\","
+                        + " \"input\": {\"ticket\": \"charged twice\"}}",
+                owner));
+        assertThat(scored.get("kind").asString()).isEqualTo("numeric");
+        assertThat(scored.get("value").asDouble()).isEqualTo(4);
+        assertThat(scored.get("passed").asBoolean()).isTrue();
+        assertThat(scored.get("comment").asString()).isEqualTo("Right category, terse.");
+
+        OPENAI.enqueue(Reply.stream("not json"));
+        JsonNode failed = Http.json(http.postJson(
+                "/api/v1/evaluators/" + id + "/score",
+                "{\"output\": \"x\", \"expectedOutput\": \"billing\", \"input\": {\"ticket\": \"y\"}}",
+                owner));
+        assertThat(failed.has("value")).isFalse();
+        assertThat(failed.get("error").asString()).contains("is not JSON");
+
+        var refused = http.postJson(
+                "/api/v1/evaluators",
+                "{\"name\": \"broken judge\", \"type\": \"llm_judge\", \"config\": {\"promptId\": \""
+                        + UUID.randomUUID() + "\", \"version\": 1, \"min\": 1, \"max\": 5}}",
+                owner);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonNode error = Http.json(refused).get("errors").get(0);
+        assertThat(error.get("pointer").asString()).isEqualTo("#/config/promptId");
+        assertThat(error.get("detail").asString()).isEqualTo("is not a prompt of this organization");
+    }
+
+    @Test
+    void throughTheApiEmbeddingSimilarityScoresWithTheBundledModel() {
+        String owner = acme.owner().bearer();
+        var created = http.postJson(
+                "/api/v1/evaluators",
+                "{\"name\": \"close to reference\", \"type\": \"embedding_similarity\","
+                        + " \"config\": {\"threshold\": 0.8}}",
+                owner);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String path = "/api/v1/evaluators/" + Http.json(created).get("id").asString() + "/score";
+
+        JsonNode close = Http.json(http.postJson(
+                path,
+                "{\"output\": \"You can reset the password on the sign-in page.\","
+                        + " \"expectedOutput\": \"Reset your password from the login page.\"}",
+                owner));
+        JsonNode far = Http.json(http.postJson(
+                path,
+                "{\"output\": \"Bananas are rich in potassium.\","
+                        + " \"expectedOutput\": \"Reset your password from the login page.\"}",
+                owner));
+
+        assertThat(close.get("value").asDouble()).isGreaterThan(0.8);
+        assertThat(close.get("passed").asBoolean()).isTrue();
+        assertThat(far.get("value").asDouble()).isLessThan(0.3);
+        assertThat(far.get("passed").asBoolean()).isFalse();
+        assertThat(Http.json(http.postJson(path, "{\"output\": \"x\"}", owner))
+                        .get("error")
+                        .asString())
+                .contains("no expected output");
+        var refused = http.postJson(
+                "/api/v1/evaluators",
+                "{\"name\": \"too strict\", \"type\": \"embedding_similarity\", \"config\": {\"threshold\": 2}}",
+                owner);
+        assertThat(Http.json(refused).get("errors").get(0).get("pointer").asString())
+                .isEqualTo("#/config/threshold");
+    }
+
+    @Test
     void badConfigurationsNameTheirField() {
         var others = new Registry(http, tenants.create("other").owner().bearer());
         String other = others.prompt(others.echoModel(), "{{output}}");
