@@ -75,10 +75,6 @@ class ScoreController {
             @Nullable @Size(max = ScoreService.MAX_TEXT_LENGTH)
             String comment) {
         ScoreValue toValue() {
-            noNul("#/name", name);
-            if (comment != null) {
-                noNul("#/comment", comment);
-            }
             if (value.isNumber()) {
                 return numeric();
             }
@@ -97,6 +93,7 @@ class ScoreController {
                             "a category must be 1 to %d characters, not blank"
                                     .formatted(ScoreService.MAX_CATEGORY_LENGTH));
                 }
+                // Text fields are checked for NUL as they are decoded (platform.web); a JSON value is not.
                 noNul("#/value", category);
                 return new ScoreValue.Category(category);
             }

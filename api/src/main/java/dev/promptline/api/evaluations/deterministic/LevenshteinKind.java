@@ -20,8 +20,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Config: {@code expected} (text), {@code threshold} (number in [0, 1]), {@code trim} (default true),
  * {@code ignoreCase}, {@code collapseWhitespace} (default false).
  *
- * <p>The distance costs time in the product of the two lengths; past {@link #MAX_CELLS} (two texts of 5,000
- * characters) the comparison is refused as an evaluator error rather than holding a thread for seconds.
+ * <p>The distance costs time in the product of the lengths of what differs (after a common prefix and suffix); past
+ * {@link #MAX_CELLS} (two differing middles of 5,000 characters) the comparison is refused as an evaluator error
+ * rather than holding a thread for seconds.
  */
 @Component
 class LevenshteinKind implements EvaluatorKind {
@@ -59,16 +60,40 @@ class LevenshteinKind implements EvaluatorKind {
     }
 
     private static Verdict score(String expected, String output, @Nullable Double threshold) {
-        if ((long) expected.length() * output.length() > MAX_CELLS) {
+        int longest = Math.max(expected.length(), output.length());
+        int distance = distance(expected, output);
+        if (distance < 0) {
             return new Verdict.Failed("texts too long to compare: %,d and %,d characters (at most %,d pairs)"
                     .formatted(expected.length(), output.length(), MAX_CELLS));
         }
-        int longest = Math.max(expected.length(), output.length());
-        int distance = DISTANCE.apply(expected, output);
         double similarity = longest == 0 ? 1.0 : 1.0 - (double) distance / longest;
         return new Verdict.Scored(
                 new ScoreValue.Numeric(similarity, 0, 1),
                 threshold == null ? null : similarity >= threshold,
                 "%d edit%s over %d characters".formatted(distance, distance == 1 ? "" : "s", longest));
+    }
+
+    /**
+     * The Levenshtein distance, or -1 when the texts are too long to compare. A common prefix and suffix change no
+     * distance, so only what lies between them goes to the library: two similar answers (the usual case) cost the
+     * length of their differing middle, not the product of their lengths. This matters because Commons Text 1.15
+     * reads every character boxed, through its generic {@code SimilarityInput} (docs/benchmarks.md).
+     */
+    static int distance(String a, String b) {
+        int shorter = Math.min(a.length(), b.length());
+        int prefix = 0;
+        while (prefix < shorter && a.charAt(prefix) == b.charAt(prefix)) {
+            prefix++;
+        }
+        int suffix = 0;
+        while (suffix < shorter - prefix && a.charAt(a.length() - 1 - suffix) == b.charAt(b.length() - 1 - suffix)) {
+            suffix++;
+        }
+        CharSequence middleA = a.subSequence(prefix, a.length() - suffix);
+        CharSequence middleB = b.subSequence(prefix, b.length() - suffix);
+        if ((long) middleA.length() * middleB.length() > MAX_CELLS) {
+            return -1;
+        }
+        return DISTANCE.apply(middleA, middleB);
     }
 }

@@ -74,10 +74,38 @@ class LevenshteinKindTest {
 
     @Test
     void textsTooLongToCompareAreAnEvaluatorError() {
-        var verdict = configure(kind, "{}").score(output("a".repeat(6_000), "b".repeat(6_000)));
+        var verdict = configure(kind, "{}").score(output("ab".repeat(3_000), "ba".repeat(3_000)));
 
         assertThat(verdict).isInstanceOf(Verdict.Failed.class);
         assertThat(((Verdict.Failed) verdict).reason()).startsWith("texts too long to compare");
+    }
+
+    @Test
+    void trimmingTheCommonPrefixAndSuffixGivesTheLibrarysDistance() {
+        var library = org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance();
+        String[][] pairs = {
+            {"kitten", "sitting"},
+            {"aaa", "aa"},
+            {"abcabc", "abc"},
+            {"", "abc"},
+            {"same", "same"},
+            {"I am sorry for the delay, refunded 3 to 5 days", "I'm sorry for the delay, refunded 3-5 days"},
+            {"abXba", "abba"},
+            {"xabcx", "xabx"}
+        };
+        for (String[] pair : pairs) {
+            assertThat(LevenshteinKind.distance(pair[0], pair[1]))
+                    .as("%s / %s", pair[0], pair[1])
+                    .isEqualTo(library.apply(pair[0], pair[1]));
+        }
+    }
+
+    @Test
+    void longTextsThatDifferOnlyALittleAreCompared() {
+        String text = "a".repeat(6_000);
+
+        assertThat(similarity(configure(kind, "{}").score(output(text + "b", text + "c"))))
+                .isCloseTo(1 - 1.0 / 6_001, within(1e-12));
     }
 
     @Test
