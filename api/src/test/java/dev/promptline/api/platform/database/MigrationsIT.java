@@ -68,6 +68,8 @@ class MigrationsIT {
                         "dataset_items",
                         "dataset_versions",
                         "datasets",
+                        "evaluation_rule_evaluators",
+                        "evaluation_rules",
                         "evaluator_versions",
                         "evaluators",
                         "executions",
