@@ -100,8 +100,8 @@ class ExperimentsIT extends AuthenticatedApi {
             assertThat(run.get("executionId").asString()).isNotBlank();
             assertThat(run.get("scores")).hasSize(1);
         });
-        assertThat(items.get(4).get("scores").get(0).get("value").asDouble()).isZero();
-        assertThat(items.get(0).get("scores").get(0).get("value").asDouble()).isEqualTo(1.0);
+        assertThat(items.get(4).get("scores").get(0).get("value").asBoolean()).isFalse();
+        assertThat(items.get(0).get("scores").get(0).get("value").asBoolean()).isTrue();
 
         // Every run is an ordinary execution, recorded, linked to the experiment, run for its creator.
         var linked = jdbc.sql("SELECT count(*) FROM executions WHERE experiment_id = :id AND status = 'succeeded'")
@@ -252,7 +252,7 @@ class ExperimentsIT extends AuthenticatedApi {
                 .isEqualTo(firstOfItem1);
         JsonNode second = runOf(id, 2);
         assertThat(second.get("status").asString()).isEqualTo("succeeded");
-        assertThat(second.get("scores").get(0).get("value").asDouble()).isEqualTo(1.0);
+        assertThat(second.get("scores").get(0).get("value").asBoolean()).isTrue();
         assertThat(jdbc.sql("SELECT count(*) FROM executions WHERE experiment_id = :id")
                         .param("id", UUID.fromString(id))
                         .query(Integer.class)
@@ -370,11 +370,13 @@ class ExperimentsIT extends AuthenticatedApi {
                         .asString())
                 .isEqualTo("#/datasetVersion");
 
-        assertThat(jdbc.sql("SELECT count(*) FROM experiments")
+        assertThat(jdbc.sql("SELECT count(*) FROM experiments WHERE organization_id = :acme")
+                        .param("acme", acme.organizationId)
                         .query(Integer.class)
                         .single())
                 .isZero();
-        assertThat(jdbc.sql("SELECT count(*) FROM executions")
+        assertThat(jdbc.sql("SELECT count(*) FROM executions WHERE organization_id = :acme")
+                        .param("acme", acme.organizationId)
                         .query(Integer.class)
                         .single())
                 .isZero();
