@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The issue-19 experiment figures, against a running service: (1) one experiment of ITEMS items at concurrency 16
@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Arguments: service URL, API key.
  */
 public class ExperimentLoad {
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     static String service;
     static String key;
@@ -62,12 +62,12 @@ public class ExperimentLoad {
             String id = field(post("/api/v1/experiments", experiment, 202), "id");
             JsonNode ended = awaitEnded(id);
             double wall = (System.nanoTime() - start) / 1e9;
-            double server = Duration.between(Instant.parse(ended.get("createdAt").asString()),
-                    Instant.parse(ended.get("finishedAt").asString())).toMillis() / 1000.0;
+            double server = Duration.between(Instant.parse(ended.get("createdAt").asText()),
+                    Instant.parse(ended.get("finishedAt").asText())).toMillis() / 1000.0;
             System.out.printf("one experiment: %d items, concurrency 16, provider %d ms: %.2f s from POST to completed"
                             + " (server: %.2f s from created to finished); ideal %.2f s; %+.1f%%; status %s, %s%n",
                     items, delay.toMillis(), wall, server, ideal, (wall / ideal - 1) * 100,
-                    ended.get("status").asString(), ended.get("runs"));
+                    ended.get("status").asText(), ended.get("runs"));
 
             // (2) Live executions' added latency, alone and with two experiments running.
             List<Long> alone = live(prompt, liveClients, liveSeconds);
@@ -121,13 +121,13 @@ public class ExperimentLoad {
     }
 
     static String status(String id) throws Exception {
-        return JSON.readTree(get("/api/v1/experiments/" + id)).get("status").asString();
+        return JSON.readTree(get("/api/v1/experiments/" + id)).get("status").asText();
     }
 
     static JsonNode awaitEnded(String id) throws Exception {
         for (int i = 0; i < 36000; i++) {
             JsonNode experiment = JSON.readTree(get("/api/v1/experiments/" + id));
-            String status = experiment.get("status").asString();
+            String status = experiment.get("status").asText();
             if (!status.equals("queued") && !status.equals("running")) {
                 return experiment;
             }
@@ -154,7 +154,7 @@ public class ExperimentLoad {
         return response.body();
     }
 
-    static String field(String json, String name) {
-        return JSON.readTree(json).get(name).asString();
+    static String field(String json, String name) throws Exception {
+        return JSON.readTree(json).get(name).asText();
     }
 }

@@ -221,7 +221,10 @@ class ExperimentRunner implements SmartLifecycle {
                 locals.keySet().retainAll(active.stream().map(Experiment::id).toList());
                 claimForAll(active);
                 for (Experiment experiment : active) {
-                    endIfDone(experiment);
+                    Local local = locals.get(experiment.id());
+                    if (local == null || local.inFlight.get() == 0) {
+                        endIfDone(experiment); // with runs in flight here, it is not done: spare the count
+                    }
                 }
                 if (wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
                     wakeups.drainPermits();
@@ -320,7 +323,41 @@ class ExperimentRunner implements SmartLifecycle {
         }
     }
 
-    private void work(Local local, ExperimentRun run) {
+    /**
+     * Runs a claimed run and, while this is the only experiment active here, claims its successor itself: the slot
+     * goes from one run to the next without a trip through the claim loop. With several experiments active the slot
+     * goes back to the loop, which shares slots between them.
+     */
+    private void work(Local local, ExperimentRun first) {
+        try {
+            for (ExperimentRun run = first; run != null; run = successor(local)) {
+                runOne(local, run);
+            }
+        } finally {
+            local.inFlight.decrementAndGet();
+            workers.remove(Thread.currentThread());
+            wake();
+        }
+    }
+
+    private @Nullable ExperimentRun successor(Local local) {
+        if (!running || locals.size() > 1 || local.inFlight.get() > local.limit.get() || !slots.tryAcquire()) {
+            return null;
+        }
+        try {
+            List<ExperimentRun> claimed = claim(local.experiment, 1);
+            if (!claimed.isEmpty()) {
+                return claimed.getFirst();
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not claim a successor run; the claim loop will", e);
+        }
+        slots.release();
+        return null;
+    }
+
+    /** One run, with one slot held on entry and released on return. */
+    private void runOne(Local local, ExperimentRun run) {
         boolean slotHeld = true;
         Experiment experiment = local.experiment;
         try {
@@ -355,9 +392,6 @@ class ExperimentRunner implements SmartLifecycle {
             if (slotHeld) {
                 slots.release();
             }
-            local.inFlight.decrementAndGet();
-            workers.remove(Thread.currentThread());
-            wake();
         }
     }
 
