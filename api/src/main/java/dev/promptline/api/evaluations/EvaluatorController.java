@@ -81,6 +81,7 @@ class EvaluatorController {
     }
 
     @DeleteMapping("/{evaluatorId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Deletes an evaluator with its versions and every score they gave")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID evaluatorId) {
         evaluators.delete(caller, new EvaluatorId(evaluatorId));
