@@ -73,6 +73,8 @@ class MigrationsIT {
                         "evaluator_versions",
                         "evaluators",
                         "executions",
+                        "experiment_runs",
+                        "experiments",
                         "models",
                         "organizations",
                         "prompt_labels",
