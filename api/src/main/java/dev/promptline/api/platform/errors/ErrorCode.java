@@ -24,6 +24,7 @@ public enum ErrorCode {
     PROMPT_NAME_TAKEN(409, "Prompt name already in use", Category.CLIENT),
     DATASET_NAME_TAKEN(409, "Dataset name already in use", Category.CLIENT),
     VERSION_CONFLICT(409, "Stale base version", Category.CLIENT),
+    LABEL_POLICY_REFUSED(409, "The label's policy refuses this version", Category.CLIENT),
     CONFLICT(409, "Conflicts with stored data", Category.CLIENT),
     CREDENTIALS_NOT_CONFIGURED(422, "Credential encryption not configured", Category.CLIENT),
     MODEL_DISABLED(422, "Model is disabled", Category.CLIENT),
