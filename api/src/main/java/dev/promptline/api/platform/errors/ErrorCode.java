@@ -23,6 +23,7 @@ public enum ErrorCode {
     MODEL_IN_USE(409, "Model in use", Category.CLIENT),
     PROMPT_NAME_TAKEN(409, "Prompt name already in use", Category.CLIENT),
     DATASET_NAME_TAKEN(409, "Dataset name already in use", Category.CLIENT),
+    BENCHMARK_NAME_TAKEN(409, "Benchmark name already in use", Category.CLIENT),
     VERSION_CONFLICT(409, "Stale base version", Category.CLIENT),
     LABEL_POLICY_REFUSED(409, "The label's policy refuses this version", Category.CLIENT),
     CONFLICT(409, "Conflicts with stored data", Category.CLIENT),
