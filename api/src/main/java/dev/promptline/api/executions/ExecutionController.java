@@ -27,6 +27,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -57,10 +58,12 @@ class ExecutionController {
 
     private final ExecutionService executions;
     private final JsonMapper json;
+    private final ObjectProvider<ExecutionScores> scores;
 
-    ExecutionController(ExecutionService executions, JsonMapper json) {
+    ExecutionController(ExecutionService executions, JsonMapper json, ObjectProvider<ExecutionScores> scores) {
         this.executions = executions;
         this.json = json;
+        this.scores = scores;
     }
 
     /**
@@ -173,7 +176,9 @@ class ExecutionController {
 
     @GetMapping("/api/v1/executions/{executionId}")
     ExecutionResponse get(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId) {
-        return ExecutionResponse.from(executions.get(caller.organizationId(), executionId));
+        Execution execution = executions.get(caller.organizationId(), executionId);
+        ExecutionScores given = scores.getIfAvailable();
+        return ExecutionResponse.from(execution, given == null ? null : given.of(caller.organizationId(), executionId));
     }
 
     /** 202: the cancel is on its way to whichever replica runs the execution; read the record to see it end. */

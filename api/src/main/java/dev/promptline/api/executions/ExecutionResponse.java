@@ -3,11 +3,12 @@ package dev.promptline.api.executions;
 import dev.promptline.api.models.ModelParameters;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** An execution record as the API shows it. */
+/** An execution record as the API shows it; the single-execution read adds its scores. */
 record ExecutionResponse(
         UUID id,
         String status,
@@ -29,7 +30,8 @@ record ExecutionResponse(
         Instant createdAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
-        @Nullable Instant deadlineAt) {
+        @Nullable Instant deadlineAt,
+        @Nullable List<?> scores) {
 
     record Input(Map<String, String> variables, ModelParameters parameters) {}
 
@@ -39,6 +41,11 @@ record ExecutionResponse(
     record Error(String code, @Nullable String message) {}
 
     static ExecutionResponse from(Execution execution) {
+        return from(execution, null);
+    }
+
+    /** @param scores shown by the single-execution read only; null leaves the member out */
+    static ExecutionResponse from(Execution execution, @Nullable List<?> scores) {
         return new ExecutionResponse(
                 execution.id(),
                 execution.status().value(),
@@ -66,6 +73,7 @@ record ExecutionResponse(
                 execution.createdAt(),
                 execution.startedAt(),
                 execution.finishedAt(),
-                execution.deadlineAt());
+                execution.deadlineAt(),
+                scores);
     }
 }

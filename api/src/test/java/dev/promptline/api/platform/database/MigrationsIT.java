@@ -68,13 +68,15 @@ class MigrationsIT {
                         "dataset_items",
                         "dataset_versions",
                         "datasets",
-                        "evaluations",
+                        "evaluator_versions",
+                        "evaluators",
                         "executions",
                         "models",
                         "organizations",
                         "prompt_labels",
                         "prompt_versions",
                         "prompts",
+                        "scores",
                         "users");
     }
 
@@ -95,20 +97,22 @@ class MigrationsIT {
                         .single())
                 .isEqualTo(tenant.slug);
         UUID execution = tenant.execution("succeeded");
-        UUID evaluation = UUID.randomUUID();
-        jdbc.sql("""
-                        INSERT INTO evaluations (id, organization_id, execution_id, evaluator, score, details)
-                        VALUES (?, ?, ?, 'exact-match', 0.75, '{"expected": "billing"}')
-                        """).params(evaluation, tenant.organization, execution).update();
+        UUID evaluatorVersion = tenant.evaluator("similar", "levenshtein");
+        UUID score = tenant.score(execution, evaluatorVersion, 0.75);
         jdbc.sql("INSERT INTO api_keys (organization_id, user_id, name, prefix, secret_hash) VALUES (?, ?, 'ci', ?, ?)")
                 .params(tenant.organization, tenant.user, "pl_" + tenant.slug, new byte[32])
                 .update();
 
-        assertThat(jdbc.sql("SELECT score FROM evaluations WHERE id = ?")
-                        .param(evaluation)
+        assertThat(jdbc.sql("SELECT numeric_value FROM scores WHERE id = ?")
+                        .param(score)
                         .query(Double.class)
                         .single())
                 .isEqualTo(0.75);
+        assertThat(jdbc.sql("SELECT config ->> 'threshold' FROM evaluator_versions WHERE id = ?")
+                        .param(evaluatorVersion)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("0.8");
         assertThat(jdbc.sql(
                                 "SELECT version FROM prompt_versions pv JOIN prompt_labels pl ON pl.prompt_version_id = pv.id "
                                         + "WHERE pl.prompt_id = ? AND pl.name = 'production'")
@@ -209,9 +213,7 @@ class MigrationsIT {
     void deletingAnOrganizationDeletesEverythingItOwns() {
         var tenant = new Tenant();
         UUID execution = tenant.execution("succeeded");
-        jdbc.sql("INSERT INTO evaluations (organization_id, execution_id, evaluator) VALUES (?, ?, 'manual')")
-                .params(tenant.organization, execution)
-                .update();
+        tenant.score(execution, tenant.evaluator("similar", "levenshtein"), 0.5);
         UUID dataset = tenant.dataset("tickets");
         tenant.item(dataset, 1, null, execution);
 
@@ -226,7 +228,9 @@ class MigrationsIT {
                 "prompt_versions",
                 "prompt_labels",
                 "executions",
-                "evaluations",
+                "evaluators",
+                "evaluator_versions",
+                "scores",
                 "datasets",
                 "dataset_versions",
                 "dataset_items")) {
@@ -253,7 +257,11 @@ class MigrationsIT {
                         "executions_unfinished_deadline_idx",
                         "datasets_organization_id_name_key",
                         "dataset_versions_dataset_id_version_key",
-                        "dataset_items_dataset_id_ordinal_idx");
+                        "dataset_items_dataset_id_ordinal_idx",
+                        "evaluators_organization_id_name_key",
+                        "evaluator_versions_evaluator_id_version_key",
+                        "scores_execution_id_created_at_idx",
+                        "scores_evaluator_version_id_idx");
     }
 
     @Test
@@ -285,6 +293,51 @@ class MigrationsIT {
                         .single())
                 .as("the item outlives the execution it was made from")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void scoresHoldAValueOfTheirKindOrAnErrorAndStayInsideTheirTenant() {
+        var tenant = new Tenant();
+        var other = new Tenant();
+        UUID execution = tenant.execution("succeeded");
+        UUID evaluatorVersion = tenant.evaluator("exact", "exact_match");
+
+        assertThatThrownBy(() ->
+                        jdbc.sql("""
+                                INSERT INTO scores (organization_id, execution_id, name, kind, numeric_value, range_min,
+                                                    range_max)
+                                VALUES (?, ?, 'grade', 'numeric', 6, 1, 5)
+                                """).params(tenant.organization, execution).update())
+                .hasMessageContaining("scores_value_shape");
+        assertThatThrownBy(() -> jdbc.sql("""
+                                INSERT INTO scores (organization_id, execution_id, name, kind, boolean_value, error,
+                                                    evaluator_version_id)
+                                VALUES (?, ?, 'exact', 'boolean', true, 'judge answered garbage', ?)
+                                """)
+                        .params(tenant.organization, execution, evaluatorVersion)
+                        .update())
+                .hasMessageContaining("scores_value_or_error");
+        assertThatThrownBy(() ->
+                        jdbc.sql("""
+                                INSERT INTO scores (organization_id, execution_id, name, error)
+                                VALUES (?, ?, 'exact', 'no evaluator to blame')
+                                """).params(tenant.organization, execution).update())
+                .hasMessageContaining("scores_error_only_from_evaluators");
+        assertThatThrownBy(() -> other.score(execution, other.evaluator("exact", "exact_match"), 1))
+                .hasMessageContaining("scores_execution_fkey");
+        assertThatThrownBy(() -> tenant.score(execution, other.evaluator("theirs", "exact_match"), 1))
+                .hasMessageContaining("scores_evaluator_version_fkey");
+
+        UUID score = tenant.score(execution, evaluatorVersion, 1);
+        jdbc.sql("DELETE FROM evaluators WHERE organization_id = ?")
+                .param(tenant.organization)
+                .update();
+        assertThat(jdbc.sql("SELECT count(*) FROM scores WHERE id = ?")
+                        .param(score)
+                        .query(Integer.class)
+                        .single())
+                .as("deleting an evaluator deletes what it concluded")
+                .isZero();
     }
 
     /** One organization with a user, a model, a prompt at version 1 labelled production. */
@@ -364,6 +417,36 @@ class MigrationsIT {
                     added,
                     removed,
                     execution);
+        }
+
+        /** An evaluator at version 1; returns the version's id. */
+        UUID evaluator(String name, String type) {
+            UUID id = insert(
+                    "INSERT INTO evaluators (organization_id, name, type, created_by) VALUES (?, ?, ?, ?) RETURNING id",
+                    organization,
+                    name,
+                    type,
+                    user);
+            return insert(
+                    "INSERT INTO evaluator_versions (organization_id, evaluator_id, version, type, config, created_by)"
+                            + " VALUES (?, ?, 1, ?, '{\"threshold\": 0.8}', ?) RETURNING id",
+                    organization,
+                    id,
+                    type,
+                    user);
+        }
+
+        /** A numeric score in [0, 1] that the evaluator version gave the execution. */
+        UUID score(UUID execution, UUID evaluatorVersion, double value) {
+            return insert(
+                    "INSERT INTO scores (organization_id, execution_id, name, evaluator_version_id, kind, numeric_value,"
+                            + " range_min, range_max, passed) VALUES (?, ?, 'similar', ?, 'numeric', ?, 0, 1, ?)"
+                            + " RETURNING id",
+                    organization,
+                    execution,
+                    evaluatorVersion,
+                    value,
+                    value >= 0.8);
         }
 
         private static UUID insert(String sql, @Nullable Object... params) {
