@@ -100,7 +100,10 @@ class BenchmarkController {
             @Nullable @Size(max = 10_000) String description,
             @NotNull UUID datasetId,
             @NotNull @Min(1) Integer datasetVersion,
-            @NotEmpty @Size(max = BenchmarkService.MAX_METRICS) List<@Valid @NotNull MetricRequest> metrics,
+
+            @NotEmpty @Size(max = BenchmarkService.MAX_METRICS)
+            List<@Valid @NotNull MetricRequest> metrics,
+
             @Nullable UUID rankBy) {}
 
     /**
@@ -132,7 +135,9 @@ class BenchmarkController {
                     benchmark.datasetVersion(),
                     benchmark.metrics().stream()
                             .map(metric -> new MetricResponse(
-                                    metric.evaluatorId(), metric.evaluatorVersion(), metric.direction().value()))
+                                    metric.evaluatorId(),
+                                    metric.evaluatorVersion(),
+                                    metric.direction().value()))
                             .toList(),
                     benchmark.rankBy(),
                     benchmark.createdAt());

@@ -54,6 +54,7 @@ class BenchmarkRepository {
             WHERE b.organization_id = :organizationId AND b.dataset_id = :datasetId
               AND b.dataset_version = :datasetVersion
             """;
+
     private static final String INSERT = """
             INSERT INTO benchmarks (organization_id, name, description, dataset_id, dataset_version, rank_by, created_by)
             VALUES (:organizationId, :name, :description, :datasetId, :datasetVersion, :rankBy, :createdBy)
@@ -63,8 +64,7 @@ class BenchmarkRepository {
             INSERT INTO benchmark_metrics (organization_id, benchmark_id, evaluator_id, evaluator_version, direction)
             VALUES (:organizationId, :benchmarkId, :evaluatorId, :evaluatorVersion, :direction)
             """;
-    private static final String DELETE =
-            "DELETE FROM benchmarks WHERE organization_id = :organizationId AND id = :id";
+    private static final String DELETE = "DELETE FROM benchmarks WHERE organization_id = :organizationId AND id = :id";
 
     private static final String ENTRY_COLUMNS = """
             prompt_id, prompt_version_id, prompt_version, model_id, experiment_id, metrics::text AS metrics, items,

@@ -154,9 +154,11 @@ public class BenchmarkService {
 
     private static Benchmark.Metric rankingMetric(Benchmark benchmark, @Nullable UUID evaluatorId) {
         UUID wanted = evaluatorId == null ? benchmark.rankBy() : evaluatorId;
-        return benchmark.metric(wanted)
+        return benchmark
+                .metric(wanted)
                 .orElseThrow(() -> new PromptlineException(
-                        ErrorCode.INVALID_PARAMETER, "metric %s is not one of the benchmark's evaluators".formatted(wanted)));
+                        ErrorCode.INVALID_PARAMETER,
+                        "metric %s is not one of the benchmark's evaluators".formatted(wanted)));
     }
 
     private void requireDatasetVersion(OrganizationId organizationId, DatasetId datasetId, int version) {
@@ -167,20 +169,23 @@ public class BenchmarkService {
                 throw e;
             }
             throw PromptlineException.invalidField(
-                    "#/datasetVersion", "dataset %s has no version %d in this organization".formatted(datasetId, version));
+                    "#/datasetVersion",
+                    "dataset %s has no version %d in this organization".formatted(datasetId, version));
         }
     }
 
     private int pinnedVersion(OrganizationId organizationId, MetricRequest metric, int index) {
         try {
-            return evaluators.version(organizationId, new EvaluatorId(metric.evaluatorId()), metric.version())
+            return evaluators
+                    .version(organizationId, new EvaluatorId(metric.evaluatorId()), metric.version())
                     .version();
         } catch (PromptlineException e) {
             if (e.code() != ErrorCode.RESOURCE_NOT_FOUND) {
                 throw e;
             }
             throw PromptlineException.invalidField(
-                    "#/metrics/%d/evaluatorId".formatted(index), "is not an evaluator (at that version) of this organization");
+                    "#/metrics/%d/evaluatorId".formatted(index),
+                    "is not an evaluator (at that version) of this organization");
         }
     }
 

@@ -60,8 +60,7 @@ class LeaderboardCache {
             return Optional.empty();
         }
         try {
-            List<String> members = redis.opsForZSet().reverseRange(byMetric(id, evaluatorId), 0, limit - 1L)
-                    .stream()
+            List<String> members = redis.opsForZSet().reverseRange(byMetric(id, evaluatorId), 0, limit - 1L).stream()
                     .toList();
             List<Object> fields = new ArrayList<>(members.size() + 1);
             fields.add(BENCHMARK_FIELD);
@@ -86,7 +85,8 @@ class LeaderboardCache {
     }
 
     /** The current generation, read before a rebuild reads PostgreSQL; null without Redis. */
-    @Nullable String generation(BenchmarkId id) {
+    @Nullable
+    String generation(BenchmarkId id) {
         if (redis == null) {
             return null;
         }
@@ -140,8 +140,11 @@ class LeaderboardCache {
             redis.delete(keys);
         } catch (DataAccessException e) {
             // The copy may now be stale until it expires: say so where an operator looks.
-            log.warn("Leaderboard of benchmark {} not dropped from Redis ({}); it is stale until it expires in {}",
-                    id, e.getMessage(), TTL);
+            log.warn(
+                    "Leaderboard of benchmark {} not dropped from Redis ({}); it is stale until it expires in {}",
+                    id,
+                    e.getMessage(),
+                    TTL);
         }
     }
 

@@ -67,7 +67,8 @@ class PolicyGate implements LabelGate {
                                     policy.threshold()),
                     figures);
         }
-        var currentEntry = current == null ? Optional.<LeaderboardEntry>empty() : entry(organizationId, benchmark, current);
+        var currentEntry =
+                current == null ? Optional.<LeaderboardEntry>empty() : entry(organizationId, benchmark, current);
         if (current == null || currentEntry.isEmpty()) {
             figures.put("baseline", null);
             return new GateVerdict.Passed(figures);
@@ -89,7 +90,8 @@ class PolicyGate implements LabelGate {
      * The version's current entry on the benchmark: with the version's own model when it names one (what the label
      * would serve), else the newest; never a stale one.
      */
-    private Optional<LeaderboardEntry> entry(OrganizationId organizationId, Benchmark benchmark, PromptVersion version) {
+    private Optional<LeaderboardEntry> entry(
+            OrganizationId organizationId, Benchmark benchmark, PromptVersion version) {
         return benchmarks.entriesOf(organizationId, benchmark.id(), version.id()).stream()
                 .filter(entry -> !entry.staleFor(benchmark))
                 .filter(entry -> version.modelId() == null || version.modelId().equals(entry.modelId()))
