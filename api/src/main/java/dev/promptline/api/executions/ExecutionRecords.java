@@ -5,6 +5,7 @@ import dev.promptline.api.platform.web.LogSafe;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,12 @@ class ExecutionRecords {
         this.events = events;
     }
 
-    /** Writes the pending record, durable before this returns; {@code runner} is this process. */
-    void open(Execution pending, String runner) {
-        writer.open(pending, runner);
+    /**
+     * Writes the pending record, durable before this returns; {@code runner} is this process, {@code experimentId} the
+     * experiment it runs for, if any.
+     */
+    void open(Execution pending, String runner, @Nullable UUID experimentId) {
+        writer.open(pending, runner, experimentId);
     }
 
     /** Queues the move to running, without waiting for it: losing it loses nothing that recovery does not close. */

@@ -57,9 +57,10 @@ class ExecutionRepository {
     private static final String INSERT = """
             INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
                                     provider_model_id, input, status, created_by, request_id, runner, created_at,
-                                    deadline_at)
+                                    deadline_at, experiment_id)
             VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
-                    CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :runner, :createdAt, :deadlineAt)
+                    CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :runner, :createdAt, :deadlineAt,
+                    :experimentId)
             """;
     private static final String MARK_RUNNING = """
             UPDATE executions
@@ -157,6 +158,7 @@ class ExecutionRepository {
                 .addValue("createdBy", execution.createdBy())
                 .addValue("requestId", execution.requestId())
                 .addValue("runner", open.runner())
+                .addValue("experimentId", open.experimentId())
                 .addValue("createdAt", Timestamp.from(execution.createdAt()))
                 .addValue("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()));
     }

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param parameters sampling parameters over the model's and the version's
  * @param timeout the execution's deadline; null for the configured default
  * @param idempotency a key that makes a retry return the first execution instead of running again
+ * @param experimentId the experiment this execution runs for, written on the record so that views of production
+ *     traffic can leave experiments out; null for everything else
  */
 public record ExecutionRequest(
         OrganizationId organizationId,
@@ -32,7 +34,8 @@ public record ExecutionRequest(
         @Nullable UUID modelId,
         ModelParameters parameters,
         @Nullable Duration timeout,
-        @Nullable Idempotency idempotency) {
+        @Nullable Idempotency idempotency,
+        @Nullable UUID experimentId) {
     /**
      * @param fingerprint what the request asked for: the same key sent with another request is refused
      */
@@ -48,6 +51,32 @@ public record ExecutionRequest(
         requireNonNull(promptId, "promptId is null");
         requireNonNull(variables, "variables is null");
         requireNonNull(parameters, "parameters is null");
+    }
+
+    /** A request that belongs to no experiment: what an API caller sends. */
+    public ExecutionRequest(
+            OrganizationId organizationId,
+            @Nullable UserId initiatedBy,
+            PromptId promptId,
+            @Nullable Integer version,
+            @Nullable String label,
+            Map<String, String> variables,
+            @Nullable UUID modelId,
+            ModelParameters parameters,
+            @Nullable Duration timeout,
+            @Nullable Idempotency idempotency) {
+        this(
+                organizationId,
+                initiatedBy,
+                promptId,
+                version,
+                label,
+                variables,
+                modelId,
+                parameters,
+                timeout,
+                idempotency,
+                null);
     }
 
     /** The newest version (or the production label's) with the version's own model, parameters and deadline. */

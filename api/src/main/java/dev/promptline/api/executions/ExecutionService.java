@@ -80,7 +80,7 @@ public class ExecutionService {
             }
         }
         try {
-            records.open(pending, runner.id());
+            records.open(pending, runner.id(), request.experimentId());
         } catch (RuntimeException e) {
             if (idempotency != null) {
                 idempotencyKeys.release(request.organizationId(), idempotency.key());

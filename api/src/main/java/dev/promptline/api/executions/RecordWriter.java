@@ -45,7 +45,7 @@ class RecordWriter {
 
     sealed interface Write {}
 
-    record Open(Execution pending, String runner) implements Write {}
+    record Open(Execution pending, String runner, @Nullable UUID experimentId) implements Write {}
 
     record MarkRunning(OrganizationId organizationId, UUID id, Instant startedAt) implements Write {}
 
@@ -71,8 +71,8 @@ class RecordWriter {
     }
 
     /** Writes the pending record; returns once it is committed. */
-    void open(Execution pending, String runner) {
-        awaitWritten(submit(new Open(pending, runner)));
+    void open(Execution pending, String runner, @Nullable UUID experimentId) {
+        awaitWritten(submit(new Open(pending, runner, experimentId)));
     }
 
     /** Queues the move to running; the next transaction writes it, and this does not wait for it. */

@@ -58,7 +58,7 @@ class RecordWriterIT extends IsolatedDatabase {
                     var seen = new ArrayList<String>();
                     for (int i = 0; i < each; i++) {
                         Execution pending = pending(organization);
-                        writer.open(pending, "test-runner");
+                        writer.open(pending, "test-runner", null);
                         // Read on another connection: committed, not merely written in an open transaction.
                         seen.add("opened "
                                 + ExecutionRow.read(jdbc, pending.id().toString())
@@ -87,7 +87,7 @@ class RecordWriterIT extends IsolatedDatabase {
     @Test
     void aMoveToRunningIsWrittenWithoutItsCallerWaitingAndAFinishWritesTheStartTimeWhenItWasLeftOut() {
         Execution pending = pending(organization);
-        writer.open(pending, "test-runner");
+        writer.open(pending, "test-runner", null);
         Instant started = Instant.now();
 
         writer.markRunning(organization, pending.id(), started);
@@ -107,7 +107,7 @@ class RecordWriterIT extends IsolatedDatabase {
     @Test
     void aSecondFinishChangesNothingAndSaysSo() {
         Execution pending = pending(organization);
-        writer.open(pending, "test-runner");
+        writer.open(pending, "test-runner", null);
 
         assertThat(writer.finish(finish(pending, "first"))).isTrue();
         assertThat(writer.finish(finish(pending, "second"))).isFalse();
@@ -126,14 +126,14 @@ class RecordWriterIT extends IsolatedDatabase {
                 good.add(pool.submit(() -> {
                     Execution pending = pending(organization);
                     barrier.await();
-                    writer.open(pending, "test-runner");
+                    writer.open(pending, "test-runner", null);
                     return pending.id();
                 }));
             }
             Future<?> bad = pool.submit(() -> {
                 Execution orphan = pending(nobody);
                 barrier.await();
-                writer.open(orphan, "test-runner");
+                writer.open(orphan, "test-runner", null);
                 return null;
             });
 

@@ -57,6 +57,27 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
+    /** Subscribes to the event stream at {@code path} with a GET, and checks that one started. */
+    public static EventStream get(Http http, String path, String bearer) {
+        var request = http.request(path)
+                .header("Authorization", bearer)
+                .header("Accept", "text/event-stream")
+                .GET();
+        try {
+            var response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            var stream = new EventStream(response);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+            return stream;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A header of the response, if it has it. */
     public java.util.Optional<String> header(String name) {
         return response.headers().firstValue(name);

@@ -34,6 +34,8 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused for another request", Category.CLIENT),
     EXECUTION_FINISHED(409, "Execution already finished", Category.CLIENT),
     EXECUTION_CANCELLED(409, "Execution cancelled", Category.CLIENT),
+    EXPERIMENT_FINISHED(409, "Experiment already finished", Category.CLIENT),
+    EXPERIMENT_NOT_FINISHED(409, "Experiment not finished", Category.CLIENT),
     PROVIDER_REJECTED(422, "The provider refused the request", Category.CLIENT),
     PROVIDER_RATE_LIMITED(429, "The provider is rate limiting", Category.CLIENT),
     NOT_ACCEPTABLE(406, "Not acceptable", Category.CLIENT),
