@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -31,16 +32,19 @@ public class BenchmarkService {
     private final LeaderboardCache cache;
     private final DatasetService datasets;
     private final EvaluatorService evaluators;
+    private final ObjectProvider<ExperimentResults> results;
 
     BenchmarkService(
             BenchmarkRepository benchmarks,
             LeaderboardCache cache,
             DatasetService datasets,
-            EvaluatorService evaluators) {
+            EvaluatorService evaluators,
+            ObjectProvider<ExperimentResults> results) {
         this.benchmarks = benchmarks;
         this.cache = cache;
         this.datasets = datasets;
         this.evaluators = evaluators;
+        this.results = results;
     }
 
     /** A metric as the caller asks for it: an evaluator, at a version (the newest when null), and its direction. */
@@ -79,7 +83,10 @@ public class BenchmarkService {
         }
         BenchmarkId id = benchmarks.insert(
                 organizationId, name, description, datasetId, datasetVersion, metrics, ranking, caller.userId());
-        return benchmarks.find(organizationId, id).orElseThrow(() -> notFound(id));
+        Benchmark benchmark = benchmarks.find(organizationId, id).orElseThrow(() -> notFound(id));
+        // Experiments that already ran on it are its first entries.
+        results.getObject().backfill(organizationId, benchmark);
+        return benchmark;
     }
 
     public Benchmark get(OrganizationId organizationId, BenchmarkId id) {
@@ -115,6 +122,8 @@ public class BenchmarkService {
         Benchmark benchmark = get(organizationId, id);
         Benchmark.Metric metric = rankingMetric(benchmark, evaluatorId);
         String generation = cache.generation(id);
+        // Makes up an entry missed when a replica stopped between an experiment's end and its entry.
+        results.getObject().backfill(organizationId, benchmark);
         List<LeaderboardEntry> entries = benchmarks.entries(organizationId, id);
         cache.store(benchmark, entries, generation);
         List<LeaderboardEntry> ranked = entries.stream()
@@ -137,6 +146,11 @@ public class BenchmarkService {
     /** The benchmarks an experiment on this dataset version may count for. */
     List<Benchmark> onDatasetVersion(OrganizationId organizationId, DatasetId datasetId, int datasetVersion) {
         return benchmarks.onDatasetVersion(organizationId, datasetId, datasetVersion);
+    }
+
+    /** The benchmark's entries as PostgreSQL holds them. */
+    List<LeaderboardEntry> storedEntries(OrganizationId organizationId, BenchmarkId id) {
+        return benchmarks.entries(organizationId, id);
     }
 
     /** A prompt version's entries on the benchmark (one per model), newest first; read from PostgreSQL. */

@@ -27,7 +27,9 @@ public class PromptService {
     private final PromptRepository prompts;
     private final ModelService models;
     private final CacheInvalidation caches;
-    private final LabelGate gate;
+    /** Asked lazily: the gate's owner reads prompts too, so resolving it while this service is built is a cycle. */
+    private final ObjectProvider<LabelGate> gate;
+
     private final TemplateEngine templates = new TemplateEngine();
 
     PromptService(
@@ -35,8 +37,7 @@ public class PromptService {
         this.prompts = prompts;
         this.models = models;
         this.caches = caches;
-        this.gate = gate.getIfAvailable(
-                () -> (organizationId, promptId, label, current, candidate) -> new GateVerdict.NoPolicy());
+        this.gate = gate;
     }
 
     /** The content of a new version, as the caller writes it. */
@@ -170,7 +171,10 @@ public class PromptService {
         PromptVersion current = from == null
                 ? null
                 : prompts.findVersion(organizationId, id, from).orElse(null);
-        GateVerdict verdict = gate.check(organizationId, id, label, current, candidate);
+        LabelGate policy = gate.getIfAvailable();
+        GateVerdict verdict = policy == null
+                ? new GateVerdict.NoPolicy()
+                : policy.check(organizationId, id, label, current, candidate);
         String overridden = null;
         if (verdict instanceof GateVerdict.Refused refused) {
             if (overrideReason == null || overrideReason.isBlank()) {
