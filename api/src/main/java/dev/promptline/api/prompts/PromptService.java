@@ -147,9 +147,8 @@ public class PromptService {
                 PromptCaches.key(caller.organizationId().value(), prompt.name()));
     }
 
-    /** Points a label at a version: how a team promotes a version or rolls back. */
     /**
-     * Points the label at the version, if the label's policy allows it. A refused move is a 409 with the policy's
+     * Points a label at a version (how a team promotes a version or rolls back), if the label's policy allows it. A refused move is a 409 with the policy's
      * figures, unless an owner gives a reason to override it; every move is kept with its verdict.
      *
      * @param overrideReason why an owner moves the label against its policy; ignored when the policy allows the move
