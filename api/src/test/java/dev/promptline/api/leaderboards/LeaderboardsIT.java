@@ -231,6 +231,34 @@ class LeaderboardsIT extends AuthenticatedApi {
         assertThat(move(2, null, owner).statusCode()).as("no policy, no gate").isEqualTo(200);
     }
 
+    @Test
+    void deletingTheOrganizationDeletesItsBenchmarksEntriesPoliciesAndLabelHistory() {
+        String benchmark = benchmark(exact);
+        awaitCompleted(experiment(1));
+        assertThat(http.putJson(
+                                "/api/v1/prompts/" + prompt + "/labels/production/policy",
+                                "{\"benchmarkId\": \"%s\", \"evaluatorId\": \"%s\", \"threshold\": 0.5}"
+                                        .formatted(benchmark, exact),
+                                owner)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(move(1, null, owner).statusCode()).isEqualTo(200);
+
+        jdbc.sql("DELETE FROM organizations WHERE id = ?")
+                .param(acme.organizationId)
+                .update();
+
+        for (String table : List.of(
+                "benchmarks", "benchmark_metrics", "leaderboard_entries", "label_policies", "prompt_label_moves")) {
+            assertThat(jdbc.sql("SELECT count(*) FROM " + table + " WHERE organization_id = ?")
+                            .param(acme.organizationId)
+                            .query(Integer.class)
+                            .single())
+                    .as(table)
+                    .isZero();
+        }
+    }
+
     /** A 400 whose first error points at {@code pointer}. */
     private static void assertInvalid(HttpResponse<String> response, String instance, String pointer) {
         JsonNode problem = assertProblem(response, 400, "INVALID_REQUEST", instance);
