@@ -91,6 +91,8 @@ class WalkthroughIT {
                     Files.createDirectories(directory.resolve(".promptline")).resolve("bootstrap-api-key");
             Files.writeString(keyFile, key.group(1) + "\n");
             Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            // The walk-through runs from the repository's root, where bin/promptline-eval is.
+            Files.createSymbolicLink(directory.resolve("bin"), README.resolveSibling("bin"));
 
             String script = walkthrough.script(service.port, managementPort);
             Run run = runBash(script, Duration.ofMinutes(2));

@@ -175,6 +175,21 @@ class ExperimentRepository {
                 .optional();
     }
 
+    /** The completed experiments on one dataset version, oldest first. */
+    List<Experiment> completedOn(OrganizationId organizationId, UUID datasetId, int datasetVersion) {
+        return jdbc.sql("SELECT " + EXPERIMENT_COLUMNS + """
+                         FROM experiments
+                        WHERE organization_id = :organizationId AND dataset_id = :datasetId
+                          AND dataset_version = :datasetVersion AND status = 'completed'
+                        ORDER BY finished_at, id
+                        """)
+                .param("organizationId", organizationId.value())
+                .param("datasetId", datasetId)
+                .param("datasetVersion", datasetVersion)
+                .query(this::mapExperiment)
+                .list();
+    }
+
     List<Experiment> list(OrganizationId organizationId, @Nullable Cursor before, int limit) {
         return jdbc.sql("SELECT " + EXPERIMENT_COLUMNS + """
                          FROM experiments

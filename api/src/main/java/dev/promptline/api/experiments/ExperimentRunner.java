@@ -45,6 +45,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -77,6 +78,7 @@ class ExperimentRunner implements SmartLifecycle {
     private final PromptService prompts;
     private final ExperimentProperties properties;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
     private final java.util.concurrent.Semaphore slots;
     private final java.util.concurrent.Semaphore wakeups = new java.util.concurrent.Semaphore(0);
     private final Map<ExperimentId, Local> locals = new ConcurrentHashMap<>();
@@ -95,7 +97,9 @@ class ExperimentRunner implements SmartLifecycle {
             DatasetService datasets,
             PromptService prompts,
             ExperimentProperties properties,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.experiments = experiments;
         this.executions = executions;
         this.evaluators = evaluators;
@@ -311,9 +315,10 @@ class ExperimentRunner implements SmartLifecycle {
         }
         boolean nothingWorked = counts.succeeded() == 0 && counts.failed() > 0;
         String error = nothingWorked ? "Every run failed; see the runs for why." : null;
-        if (experiments.end(
-                experiment.id(), nothingWorked ? ExperimentStatus.FAILED : ExperimentStatus.COMPLETED, error)) {
+        ExperimentStatus status = nothingWorked ? ExperimentStatus.FAILED : ExperimentStatus.COMPLETED;
+        if (experiments.end(experiment.id(), status, error)) {
             experiments.storeCounts(experiment.id());
+            events.publishEvent(new ExperimentEnded(experiment.organizationId(), experiment.id(), status));
             log.info(
                     "Experiment {} ended: {} succeeded, {} failed, {} cancelled",
                     experiment.id(),

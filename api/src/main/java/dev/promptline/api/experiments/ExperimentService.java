@@ -168,6 +168,11 @@ public class ExperimentService {
         return experiment.withCounts(experiments.counts(organizationId, id), experiments.cost(organizationId, id));
     }
 
+    /** The completed experiments on one dataset version, oldest first: what leaderboards rank. */
+    public List<Experiment> completedOn(OrganizationId organizationId, UUID datasetId, int datasetVersion) {
+        return experiments.completedOn(organizationId, datasetId, datasetVersion);
+    }
+
     public Page<Experiment> list(
             OrganizationId organizationId, @Nullable String pageToken, @Nullable Integer pageSize) {
         int size = Cursor.pageSize(pageSize);

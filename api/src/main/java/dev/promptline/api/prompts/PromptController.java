@@ -147,7 +147,19 @@ class PromptController {
             @PathVariable UUID promptId,
             @PathVariable @Pattern(regexp = LABEL) String label,
             @Valid @RequestBody SetLabelRequest request) {
-        return PromptSummary.from(prompts.setLabel(caller, new PromptId(promptId), label, request.version()));
+        return PromptSummary.from(
+                prompts.setLabel(caller, new PromptId(promptId), label, request.version(), request.overrideReason()));
+    }
+
+    /** Where the label pointed over time, who moved it, and what its policy said each time; newest first. */
+    @GetMapping("/{promptId}/labels/{label}/moves")
+    Page<LabelMove> labelMoves(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @PathVariable @Pattern(regexp = LABEL) String label,
+            @RequestParam(required = false) @Nullable String pageToken,
+            @RequestParam(required = false) @Nullable Integer pageSize) {
+        return prompts.labelMoves(caller, new PromptId(promptId), label, pageToken, pageSize);
     }
 
     @DeleteMapping("/{promptId}/labels/{label}")
@@ -238,7 +250,12 @@ class PromptController {
         }
     }
 
-    record SetLabelRequest(@NotNull @Min(1) Integer version) {}
+    /**
+     * @param overrideReason an owner's reason to move the label although its policy refuses the version
+     */
+    record SetLabelRequest(
+            @NotNull @Min(1) Integer version,
+            @Nullable @Size(max = 2000) String overrideReason) {}
 
     record RenderRequest(
             @NotNull @Size(max = 100)

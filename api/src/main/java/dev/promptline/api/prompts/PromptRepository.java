@@ -116,6 +116,24 @@ class PromptRepository {
             DELETE FROM prompt_labels WHERE organization_id = :organizationId AND prompt_id = :promptId AND name = :label
             """;
 
+    private static final String RECORD_MOVE = """
+            INSERT INTO prompt_label_moves
+                   (organization_id, prompt_id, label, from_version, to_version, moved_by, gate, override_reason)
+            VALUES (:organizationId, :promptId, :label, :fromVersion, :toVersion, :movedBy, CAST(:gate AS jsonb),
+                    :overrideReason)
+            """;
+    /** Newest first; the page token is the last move's (moved_at, id). */
+    private static final String LIST_MOVES = """
+            SELECT id, prompt_id, label, from_version, to_version, moved_by, moved_at, gate::text AS gate,
+                   override_reason
+              FROM prompt_label_moves
+             WHERE organization_id = :organizationId AND prompt_id = :promptId AND label = :label
+               AND (CAST(:beforeMovedAt AS timestamptz) IS NULL
+                    OR (moved_at, id) < (CAST(:beforeMovedAt AS timestamptz), CAST(:beforeId AS uuid)))
+             ORDER BY moved_at DESC, id DESC
+             LIMIT :limit
+            """;
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -290,6 +308,51 @@ class PromptRepository {
                         .param("label", label)
                         .update()
                 > 0;
+    }
+
+    void recordMove(
+            OrganizationId organizationId,
+            PromptId promptId,
+            String label,
+            @Nullable Integer fromVersion,
+            @Nullable Integer toVersion,
+            UserId movedBy,
+            @Nullable Map<String, Object> gate,
+            @Nullable String overrideReason) {
+        jdbc.sql(RECORD_MOVE)
+                .param("organizationId", organizationId.value())
+                .param("promptId", promptId.value())
+                .param("label", label)
+                .param("fromVersion", fromVersion)
+                .param("toVersion", toVersion)
+                .param("movedBy", movedBy.value())
+                .param("gate", gate == null ? null : json.writeValueAsString(gate))
+                .param("overrideReason", overrideReason)
+                .update();
+    }
+
+    List<LabelMove> listMoves(
+            OrganizationId organizationId, PromptId promptId, String label, @Nullable Cursor before, int limit) {
+        return jdbc.sql(LIST_MOVES)
+                .param("organizationId", organizationId.value())
+                .param("promptId", promptId.value())
+                .param("label", label)
+                .param("beforeMovedAt", before == null ? null : Timestamp.from(before.createdAt()))
+                .param("beforeId", before == null ? null : before.id())
+                .param("limit", limit)
+                .query((row, n) -> new LabelMove(
+                        row.getObject("id", UUID.class),
+                        new PromptId(row.getObject("prompt_id", UUID.class)),
+                        row.getString("label"),
+                        row.getObject("from_version", Integer.class),
+                        row.getObject("to_version", Integer.class),
+                        row.getObject("moved_by", UUID.class),
+                        row.getTimestamp("moved_at").toInstant(),
+                        row.getString("gate") == null
+                                ? null
+                                : json.readValue(row.getString("gate"), new TypeReference<Map<String, Object>>() {}),
+                        row.getString("override_reason")))
+                .list();
     }
 
     private Prompt mapPrompt(ResultSet row, int rowNumber) throws SQLException {

@@ -9,12 +9,15 @@ import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -24,12 +27,17 @@ public class PromptService {
     private final PromptRepository prompts;
     private final ModelService models;
     private final CacheInvalidation caches;
+    /** Asked lazily: the gate's owner reads prompts too, so resolving it while this service is built is a cycle. */
+    private final ObjectProvider<LabelGate> gate;
+
     private final TemplateEngine templates = new TemplateEngine();
 
-    PromptService(PromptRepository prompts, ModelService models, CacheInvalidation caches) {
+    PromptService(
+            PromptRepository prompts, ModelService models, CacheInvalidation caches, ObjectProvider<LabelGate> gate) {
         this.prompts = prompts;
         this.models = models;
         this.caches = caches;
+        this.gate = gate;
     }
 
     /** The content of a new version, as the caller writes it. */
@@ -139,26 +147,106 @@ public class PromptService {
                 PromptCaches.key(caller.organizationId().value(), prompt.name()));
     }
 
-    /** Points a label at a version: how a team promotes a version or rolls back. */
+    /**
+     * Points a label at a version (how a team promotes a version or rolls back), if the label's policy allows it. A refused move is a 409 with the policy's
+     * figures, unless an owner gives a reason to override it; every move is kept with its verdict.
+     *
+     * @param overrideReason why an owner moves the label against its policy; ignored when the policy allows the move
+     */
     @Transactional
-    public Prompt setLabel(Caller caller, PromptId id, String label, int version) {
-        find(caller.organizationId(), id);
-        if (!prompts.setLabel(caller.organizationId(), id, label, version, caller.userId())) {
-            throw PromptlineException.invalidField("#/version", "this prompt has no version " + version);
+    public Prompt setLabel(Caller caller, PromptId id, String label, int version, @Nullable String overrideReason) {
+        OrganizationId organizationId = caller.organizationId();
+        lock(organizationId, id);
+        Integer from = prompts.findFresh(organizationId, id)
+                .orElseThrow(() -> notFound(id))
+                .labels()
+                .get(label);
+        PromptVersion candidate = prompts.findVersion(organizationId, id, version)
+                .orElseThrow(
+                        () -> PromptlineException.invalidField("#/version", "this prompt has no version " + version));
+        if (from != null && from == version) {
+            return prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
         }
-        evict(caller.organizationId(), id);
-        return prompts.findFresh(caller.organizationId(), id).orElseThrow(() -> notFound(id));
+        PromptVersion current = from == null
+                ? null
+                : prompts.findVersion(organizationId, id, from).orElse(null);
+        LabelGate policy = gate.getIfAvailable();
+        GateVerdict verdict = policy == null
+                ? new GateVerdict.NoPolicy()
+                : policy.check(organizationId, id, label, current, candidate);
+        String overridden = null;
+        if (verdict instanceof GateVerdict.Refused refused) {
+            if (overrideReason == null || overrideReason.isBlank()) {
+                throw new PromptlineException(
+                                ErrorCode.LABEL_POLICY_REFUSED,
+                                "The label '%s' cannot move to version %d: %s An owner may override with a reason."
+                                        .formatted(label, version, refused.reason()))
+                        .with("gate", refused.figures());
+            }
+            if (caller.role() != Role.OWNER) {
+                throw new PromptlineException(
+                        ErrorCode.FORBIDDEN, "Only an owner may move a label against its policy.");
+            }
+            overridden = overrideReason.strip();
+        }
+        prompts.setLabel(organizationId, id, label, version, caller.userId());
+        prompts.recordMove(organizationId, id, label, from, version, caller.userId(), gateRecord(verdict), overridden);
+        evict(organizationId, id);
+        return prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
     }
 
     @Transactional
     public Prompt deleteLabel(Caller caller, PromptId id, String label) {
-        find(caller.organizationId(), id);
-        if (!prompts.deleteLabel(caller.organizationId(), id, label)) {
+        OrganizationId organizationId = caller.organizationId();
+        lock(organizationId, id);
+        Integer from = prompts.findFresh(organizationId, id)
+                .orElseThrow(() -> notFound(id))
+                .labels()
+                .get(label);
+        if (from == null || !prompts.deleteLabel(organizationId, id, label)) {
             throw new PromptlineException(
                     ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no label '%s'.".formatted(label));
         }
-        evict(caller.organizationId(), id);
-        return prompts.findFresh(caller.organizationId(), id).orElseThrow(() -> notFound(id));
+        prompts.recordMove(organizationId, id, label, from, null, caller.userId(), null, null);
+        evict(organizationId, id);
+        return prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
+    }
+
+    /** A label's moves, newest first. */
+    public Page<LabelMove> labelMoves(
+            Caller caller, PromptId id, String label, @Nullable String pageToken, @Nullable Integer pageSize) {
+        find(caller.organizationId(), id);
+        int size = Cursor.pageSize(pageSize);
+        return Cursor.page(
+                prompts.listMoves(caller.organizationId(), id, label, Cursor.decode(pageToken), size + 1),
+                size,
+                move -> new Cursor(move.movedAt(), move.id()));
+    }
+
+    /** Locks the prompt: two moves of its labels are judged and recorded one after the other. */
+    private void lock(OrganizationId organizationId, PromptId id) {
+        if (prompts.lockLatestVersion(organizationId, id).isEmpty()) {
+            throw notFound(id);
+        }
+    }
+
+    private static @Nullable Map<String, Object> gateRecord(GateVerdict verdict) {
+        return switch (verdict) {
+            case GateVerdict.NoPolicy none -> null;
+            case GateVerdict.Passed passed -> withVerdict("passed", null, passed.figures());
+            case GateVerdict.Refused refused -> withVerdict("refused", refused.reason(), refused.figures());
+        };
+    }
+
+    private static Map<String, Object> withVerdict(
+            String verdict, @Nullable String reason, Map<String, Object> figures) {
+        var record = new LinkedHashMap<String, Object>();
+        record.put("verdict", verdict);
+        if (reason != null) {
+            record.put("reason", reason);
+        }
+        record.putAll(figures);
+        return record;
     }
 
     /** Renders a version with the caller's variables, without calling any model. */

@@ -131,6 +131,44 @@ class PromptsIT extends AuthenticatedApi {
     }
 
     @Test
+    void everyLabelMoveIsKeptNewestFirstWithWhoMovedIt() {
+        String id = create(TRIAGE);
+        http.postJson(
+                "/api/v1/prompts/" + id + "/versions",
+                "{\"baseVersion\": 1, \"template\": {\"format\": \"text\", \"text\": \"v2 {{ticket}}\"}}",
+                owner);
+        put(id, "production", 1);
+        put(id, "production", 2);
+        put(id, "production", 2); // no move: already there
+        put(id, "production", 9); // refused: no such version
+        http.delete("/api/v1/prompts/" + id + "/labels/production", owner);
+        put(id, "staging", 1);
+
+        String moves = "/api/v1/prompts/" + id + "/labels/production/moves";
+        JsonNode page =
+                Http.json(http.get(moves + "?pageSize=2", acme.member("viewer").bearer()));
+        JsonNode items = page.get("items");
+        assertThat(items).hasSize(2);
+        assertThat(items.get(0).get("fromVersion").asInt()).isEqualTo(2);
+        assertThat(items.get(0).has("toVersion")).as("removed").isFalse();
+        assertThat(items.get(1).get("fromVersion").asInt()).isEqualTo(1);
+        assertThat(items.get(1).get("toVersion").asInt()).isEqualTo(2);
+        assertThat(items.get(1).get("movedBy").asString())
+                .isEqualTo(acme.owner().userId().toString());
+        assertThat(items.get(1).has("gate")).as("no policy").isFalse();
+        JsonNode rest = Http.json(http.get(
+                moves + "?pageSize=2&pageToken=" + page.get("nextPageToken").asString(), owner));
+        assertThat(rest.get("items")).hasSize(1);
+        assertThat(rest.get("items").get(0).has("fromVersion")).as("new label").isFalse();
+        assertThat(rest.get("items").get(0).get("toVersion").asInt()).isEqualTo(1);
+        assertThat(rest.has("nextPageToken")).isFalse();
+        assertThat(Http.json(http.get("/api/v1/prompts/" + id + "/labels/staging/moves", owner))
+                        .get("items"))
+                .hasSize(1);
+        assertProblem(http.get(moves, tenants.create("globex").owner().bearer()), 404, "RESOURCE_NOT_FOUND", moves);
+    }
+
+    @Test
     void rendersWithoutCallingAModelAndNamesMissingVariables() {
         String id = create(TRIAGE);
 

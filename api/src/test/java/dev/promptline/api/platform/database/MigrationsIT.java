@@ -65,6 +65,8 @@ class MigrationsIT {
         assertThat(tables)
                 .containsExactly(
                         "api_keys",
+                        "benchmark_metrics",
+                        "benchmarks",
                         "dataset_items",
                         "dataset_versions",
                         "datasets",
@@ -75,8 +77,11 @@ class MigrationsIT {
                         "executions",
                         "experiment_runs",
                         "experiments",
+                        "label_policies",
+                        "leaderboard_entries",
                         "models",
                         "organizations",
+                        "prompt_label_moves",
                         "prompt_labels",
                         "prompt_versions",
                         "prompts",
