@@ -79,12 +79,16 @@ class StartupIT {
 
     @Test
     void aPortInUseExits75() throws Exception {
+        // Its own database: the service migrates before it binds the port, and must not migrate a shared one.
+        String database = TestDatabases.createEmpty();
         try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             var command = service("--server.port=" + taken.getLocalPort(), "--server.address=127.0.0.1");
-            try (var service = ServiceProcess.start(command, environment(TestDatabases.url("postgres")))) {
+            try (var service = ServiceProcess.start(command, environment(TestDatabases.url(database)))) {
                 assertThat(service.waitForExit(START)).as(service.output()).isEqualTo(75);
                 assertOneReport(service.output()).contains("Port " + taken.getLocalPort() + " was already in use");
             }
+        } finally {
+            TestDatabases.drop(database);
         }
     }
 

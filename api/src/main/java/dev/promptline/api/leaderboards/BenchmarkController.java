@@ -76,6 +76,7 @@ class BenchmarkController {
     }
 
     @DeleteMapping("/{benchmarkId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID benchmarkId) {
         benchmarks.delete(caller, new BenchmarkId(benchmarkId));
         return ResponseEntity.noContent().build();

@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Streamed executions: the events a client reads, cancelling one, a client that leaves, and idempotent retries. */
 @TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
@@ -247,7 +248,10 @@ class ExecutionStreamingIT extends AuthenticatedApi {
         assertThat(replayed).extracting(Event::name).containsExactly("started", "token_delta", "completed");
         assertThat(replayed.getFirst().data().get("executionId").asString()).isEqualTo(id);
         assertThat(replayed.get(1).data().get("text").asString()).isEqualTo("Category: billing");
-        assertThat(replayed.getLast().data()).isEqualTo(Http.json(http.get("/api/v1/executions/" + id, owner)));
+        // The record as stored; the single read adds the scores given since, which a stream never carries.
+        var stored = (ObjectNode) Http.json(http.get("/api/v1/executions/" + id, owner));
+        stored.remove("scores");
+        assertThat(replayed.getLast().data()).isEqualTo(stored);
         assertThat(OPENAI.requestCount() - requests).isEqualTo(1);
     }
 
