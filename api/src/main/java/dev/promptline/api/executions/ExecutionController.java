@@ -160,6 +160,8 @@ class ExecutionController {
                     String status,
             @RequestParam(required = false) @Nullable Instant createdAfter,
             @RequestParam(required = false) @Nullable Instant createdBefore,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = "live|experiment") String origin,
+            @RequestParam(required = false) @Nullable UUID experimentId,
             @RequestParam(required = false) @Nullable String pageToken,
             @RequestParam(required = false) @Nullable Integer pageSize) {
         var filter = new ExecutionFilter(
@@ -168,7 +170,9 @@ class ExecutionController {
                 modelId,
                 status == null ? null : ExecutionStatus.fromValue(status),
                 createdAfter,
-                createdBefore);
+                createdBefore,
+                origin == null ? null : origin.equals("experiment"),
+                experimentId);
         return executions
                 .list(caller.organizationId(), filter, pageToken, pageSize)
                 .map(ExecutionResponse::from);

@@ -48,6 +48,8 @@ class ExecutionRepository {
               AND (CAST(:status AS text) IS NULL OR e.status = :status)
               AND (CAST(:createdAfter AS timestamptz) IS NULL OR e.created_at >= :createdAfter)
               AND (CAST(:createdBefore AS timestamptz) IS NULL OR e.created_at < :createdBefore)
+              AND (CAST(:fromExperiments AS boolean) IS NULL OR (e.experiment_id IS NOT NULL) = :fromExperiments)
+              AND (CAST(:experimentId AS uuid) IS NULL OR e.experiment_id = :experimentId)
               AND (CAST(:beforeCreatedAt AS timestamptz) IS NULL
                    OR (e.created_at, e.id) < (CAST(:beforeCreatedAt AS timestamptz), CAST(:beforeId AS uuid)))
             ORDER BY e.created_at DESC, e.id DESC
@@ -218,6 +220,8 @@ class ExecutionRepository {
                         filter.status() == null ? null : filter.status().value())
                 .param("createdAfter", filter.createdAfter() == null ? null : Timestamp.from(filter.createdAfter()))
                 .param("createdBefore", filter.createdBefore() == null ? null : Timestamp.from(filter.createdBefore()))
+                .param("fromExperiments", filter.fromExperiments())
+                .param("experimentId", filter.experimentId())
                 .param("beforeCreatedAt", before == null ? null : Timestamp.from(before.createdAt()))
                 .param("beforeId", before == null ? null : before.id())
                 .param("limit", limit)

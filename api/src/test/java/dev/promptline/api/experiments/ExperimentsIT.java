@@ -109,6 +109,18 @@ class ExperimentsIT extends AuthenticatedApi {
                 .query(Integer.class)
                 .single();
         assertThat(linked).isEqualTo(6);
+        // The executions log shows them as the experiment's, or leaves them out of the live traffic.
+        assertThat(Http.json(http.get("/api/v1/executions?experimentId=" + id, owner))
+                        .get("items"))
+                .hasSize(6);
+        assertThat(Http.json(http.get("/api/v1/executions?origin=experiment&promptId=" + prompt, owner))
+                        .get("items"))
+                .hasSize(6);
+        assertThat(Http.json(http.get("/api/v1/executions?origin=live&promptId=" + prompt, owner))
+                        .get("items"))
+                .isEmpty();
+        assertThat(http.get("/api/v1/executions?origin=sideways", owner).statusCode())
+                .isEqualTo(400);
         JsonNode execution = Http.json(http.get(
                 "/api/v1/executions/" + items.getFirst().get("executionId").asString(), owner));
         assertThat(execution.get("status").asString()).isEqualTo("succeeded");
