@@ -4,6 +4,7 @@ import dev.promptline.api.datasets.DatasetId;
 import dev.promptline.api.datasets.DatasetService;
 import dev.promptline.api.evaluations.EvaluatorId;
 import dev.promptline.api.evaluations.EvaluatorService;
+import dev.promptline.api.platform.database.AfterCommit;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
@@ -20,8 +21,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Benchmarks and their leaderboards; the module's API. */
 @Service
@@ -105,7 +104,7 @@ public class BenchmarkService {
     public void delete(Caller caller, BenchmarkId id) {
         Benchmark benchmark = get(caller.organizationId(), id);
         benchmarks.delete(caller.organizationId(), id);
-        afterCommit(() -> cache.evict(benchmark));
+        AfterCommit.run(() -> cache.evict(benchmark));
     }
 
     /**
@@ -140,7 +139,7 @@ public class BenchmarkService {
     @Transactional
     public void record(OrganizationId organizationId, Benchmark benchmark, LeaderboardEntry entry) {
         benchmarks.upsert(organizationId, benchmark.id(), entry);
-        afterCommit(() -> cache.evict(benchmark));
+        AfterCommit.run(() -> cache.evict(benchmark));
     }
 
     /** The benchmarks an experiment on this dataset version may count for. */
@@ -201,19 +200,6 @@ public class BenchmarkService {
                     "#/metrics/%d/evaluatorId".formatted(index),
                     "is not an evaluator (at that version) of this organization");
         }
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            action.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
     }
 
     static PromptlineException notFound(BenchmarkId id) {

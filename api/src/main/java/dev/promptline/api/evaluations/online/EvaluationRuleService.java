@@ -2,6 +2,7 @@ package dev.promptline.api.evaluations.online;
 
 import dev.promptline.api.evaluations.EvaluatorId;
 import dev.promptline.api.evaluations.EvaluatorService;
+import dev.promptline.api.platform.database.AfterCommit;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
@@ -16,8 +17,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Evaluation rules of an organization's prompts, checked before anything is written; and what they measured. */
 @Service
@@ -133,12 +132,7 @@ class EvaluationRuleService {
 
     /** This replica sees the change at once; the others at their next refresh. */
     private void refreshAfterCommit() {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                index.refresh();
-            }
-        });
+        AfterCommit.run(index::refresh);
     }
 
     private static PromptlineException notFound(UUID id) {

@@ -1,5 +1,6 @@
 package dev.promptline.api.platform.cache;
 
+import dev.promptline.api.platform.database.AfterCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,8 +10,6 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Evicts entries after the writing transaction commits (evicting earlier would let a concurrent reader cache the
@@ -35,17 +34,7 @@ public class CacheInvalidation {
 
     /** Evicts the keys from the named cache once the current transaction (if any) has committed. */
     public void evictAfterCommit(String cacheName, Object... keys) {
-        Runnable eviction = () -> evict(cacheName, keys);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    eviction.run();
-                }
-            });
-        } else {
-            eviction.run();
-        }
+        AfterCommit.run(() -> evict(cacheName, keys));
     }
 
     /**
