@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A chat completion streamed as OpenAI's {@code chat.completion.chunk} events: the first carries
@@ -23,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ChatCompletionChunks implements ExecutionListener {
     private final HttpServletResponse response;
-    private final JsonMapper json;
+    private final OpenAiJson json;
     private final String model;
     private final boolean includeUsage;
     private OutputStream out = OutputStream.nullOutputStream();
@@ -31,7 +30,7 @@ final class ChatCompletionChunks implements ExecutionListener {
     private String id = "";
     private long created;
 
-    ChatCompletionChunks(HttpServletResponse response, JsonMapper json, String model, boolean includeUsage) {
+    ChatCompletionChunks(HttpServletResponse response, OpenAiJson json, String model, boolean includeUsage) {
         this.response = response;
         this.json = json;
         this.model = model;
@@ -126,7 +125,7 @@ final class ChatCompletionChunks implements ExecutionListener {
     }
 
     private void data(Object data) {
-        write("data: " + json.writeValueAsString(data) + "\n\n");
+        write("data: " + json.write(data) + "\n\n");
     }
 
     private void write(String frame) {

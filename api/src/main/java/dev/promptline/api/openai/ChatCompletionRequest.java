@@ -94,15 +94,6 @@ record ChatCompletionRequest(
         ModelReference reference = ModelReference.parse(model);
         List<ChatMessage> messages = messages(body.get("messages"));
         Map<String, String> variables = variables(body.get("prompt_variables"));
-        if (reference instanceof ModelReference.Registered) {
-            if (messages.isEmpty()) {
-                throw invalid("messages", "'messages' must not be empty when 'model' names a registered model.");
-            }
-            if (!variables.isEmpty()) {
-                throw invalid(
-                        "prompt_variables", "'prompt_variables' needs a prompt: name one in 'model' as prompt:<name>.");
-            }
-        }
         boolean stream = bool(body, "stream");
         boolean includeUsage = false;
         JsonNode options = body.get("stream_options");
@@ -120,7 +111,17 @@ record ChatCompletionRequest(
             }
             includeUsage = bool(options, "include_usage", "stream_options.include_usage");
         }
-        return new ChatCompletionRequest(model, reference, messages, variables, parameters(body), stream, includeUsage);
+        ModelParameters parameters = parameters(body);
+        if (reference instanceof ModelReference.Registered) {
+            if (!variables.isEmpty()) {
+                throw invalid(
+                        "prompt_variables", "'prompt_variables' needs a prompt: name one in 'model' as prompt:<name>.");
+            }
+            if (messages.isEmpty()) {
+                throw invalid("messages", "'messages' must not be empty when 'model' names a registered model.");
+            }
+        }
+        return new ChatCompletionRequest(model, reference, messages, variables, parameters, stream, includeUsage);
     }
 
     private static ModelParameters parameters(JsonNode body) {
@@ -202,6 +203,20 @@ record ChatCompletionRequest(
         if (!message.isObject()) {
             throw invalid(param, "'%s' must be an object with a role and content.".formatted(param));
         }
+        String role = text(message, "role", param + ".role");
+        String mapped = switch (role == null ? "" : role) {
+            case "system", "developer" -> "system";
+            case "user" -> "user";
+            case "assistant" -> "assistant";
+            case "tool", "function" ->
+                throw unsupported(
+                        param + ".role",
+                        "Role '%s' is not supported: tool calling is not supported yet.".formatted(role));
+            default ->
+                throw invalid(
+                        param + ".role",
+                        "'%s.role' must be one of system, developer, user, assistant.".formatted(param));
+        };
         for (String field : message.propertyNames()) {
             if (message.get(field).isNull()) {
                 continue;
@@ -219,20 +234,6 @@ record ChatCompletionRequest(
                                     .formatted(param, field));
             }
         }
-        String role = text(message, "role", param + ".role");
-        String mapped = switch (role == null ? "" : role) {
-            case "system", "developer" -> "system";
-            case "user" -> "user";
-            case "assistant" -> "assistant";
-            case "tool", "function" ->
-                throw unsupported(
-                        param + ".role",
-                        "Role '%s' is not supported: tool calling is not supported yet.".formatted(role));
-            default ->
-                throw invalid(
-                        param + ".role",
-                        "'%s.role' must be one of system, developer, user, assistant.".formatted(param));
-        };
         return new ChatMessage(mapped, content(message.get("content"), param + ".content"));
     }
 

@@ -41,7 +41,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * OpenAI's {@code /v1/chat/completions} and {@code /v1/models} over the execution core: each completion is an ordinary
@@ -56,7 +55,7 @@ class OpenAiController {
     private final SdkRetries retries;
     private final ModelService models;
     private final PromptService prompts;
-    private final JsonMapper json;
+    private final OpenAiJson json;
 
     OpenAiController(
             ExecutionService executions,
@@ -64,7 +63,7 @@ class OpenAiController {
             SdkRetries retries,
             ModelService models,
             PromptService prompts,
-            JsonMapper json) {
+            OpenAiJson json) {
         this.executions = executions;
         this.completions = completions;
         this.retries = retries;
@@ -77,7 +76,7 @@ class OpenAiController {
             path = "/v1/chat/completions",
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
     @Nullable
-    ResponseEntity<Map<String, Object>> chatCompletions(
+    ResponseEntity<String> chatCompletions(
             @AuthenticationPrincipal Caller caller,
             @RequestBody JsonNode body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
@@ -149,8 +148,8 @@ class OpenAiController {
      * The registered models (enabled ones) by name, and the saved prompts as {@code prompt:<name>}: what a client may
      * send as {@code model}.
      */
-    @GetMapping("/v1/models")
-    Map<String, Object> models(@AuthenticationPrincipal Caller caller) {
+    @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
+    String models(@AuthenticationPrincipal Caller caller) {
         var data = new ArrayList<Map<String, Object>>();
         for (Model model : all(token -> models.list(caller, null, true, token, Cursor.MAX_PAGE_SIZE))) {
             data.add(model(model.name(), model.createdAt().getEpochSecond()));
@@ -160,7 +159,7 @@ class OpenAiController {
                     ModelReference.PROMPT_PREFIX + prompt.name(),
                     prompt.createdAt().getEpochSecond()));
         }
-        return Map.of("object", "list", "data", data);
+        return json.write(Map.of("object", "list", "data", data));
     }
 
     /**
@@ -168,7 +167,7 @@ class OpenAiController {
      * endpoint this API does not have (embeddings, images) is told so in the shape its SDK reads.
      */
     @RequestMapping("/v1/**")
-    ResponseEntity<Map<String, Object>> unknown(HttpServletRequest request) {
+    ResponseEntity<String> unknown(HttpServletRequest request) {
         throw new OpenAiException(new OpenAiError(
                 404,
                 "Unknown request URL: %s %s. This API serves POST /v1/chat/completions and GET /v1/models."
@@ -187,7 +186,7 @@ class OpenAiController {
      * A retry answered with the execution its first attempt (or its Idempotency-Key) started, once it ended: the same
      * completion, or the same error; a stream gets the whole output as one chunk.
      */
-    private @Nullable ResponseEntity<Map<String, Object>> replay(
+    private @Nullable ResponseEntity<String> replay(
             Caller caller, ChatCompletionRequest request, Execution earlier, HttpServletResponse response) {
         response.setHeader("Idempotent-Replayed", "true");
         if (!request.stream()) {
@@ -219,7 +218,7 @@ class OpenAiController {
         return null;
     }
 
-    private static ResponseEntity<Map<String, Object>> answer(
+    private ResponseEntity<String> answer(
             Execution execution, ChatCompletionRequest request, HttpServletResponse response) {
         response.setHeader(ChatCompletions.EXECUTION_ID_HEADER, execution.id().toString());
         if (execution.status() != ExecutionStatus.SUCCEEDED) {
@@ -227,7 +226,7 @@ class OpenAiController {
         }
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-                .body(ChatCompletions.completion(execution, request.model()));
+                .body(json.write(ChatCompletions.completion(execution, request.model())));
     }
 
     private static void endWithError(ChatCompletionChunks chunks, RuntimeException e) {

@@ -3,7 +3,6 @@ package dev.promptline.api.openai;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.web.LogSafe;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -30,20 +29,26 @@ class OpenAiErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrorAdvice.class);
 
+    private final OpenAiJson json;
+
+    OpenAiErrorAdvice(OpenAiJson json) {
+        this.json = json;
+    }
+
     @ExceptionHandler(OpenAiException.class)
-    ResponseEntity<Map<String, Object>> onOpenAi(OpenAiException e) {
+    ResponseEntity<String> onOpenAi(OpenAiException e) {
         log.debug("OpenAI-compatible request refused: {}", e.getMessage());
         return response(e.error());
     }
 
     @ExceptionHandler(PromptlineException.class)
-    ResponseEntity<Map<String, Object>> onPromptline(PromptlineException e) {
+    ResponseEntity<String> onPromptline(PromptlineException e) {
         log(e);
         return response(OpenAiErrors.of(e));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Map<String, Object>> onUnreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<String> onUnreadable(HttpMessageNotReadableException e) {
         log.debug("Unreadable OpenAI-compatible request: {}", e.getMessage());
         return response(new OpenAiError(
                 400,
@@ -54,37 +59,37 @@ class OpenAiErrorAdvice {
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Map<String, Object>> onMediaType(HttpMediaTypeNotSupportedException e) {
+    ResponseEntity<String> onMediaType(HttpMediaTypeNotSupportedException e) {
         return response(
                 OpenAiErrors.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-    ResponseEntity<Map<String, Object>> onNotAcceptable(HttpMediaTypeNotAcceptableException e) {
+    ResponseEntity<String> onNotAcceptable(HttpMediaTypeNotAcceptableException e) {
         return response(OpenAiErrors.of(
                 ErrorCode.NOT_ACCEPTABLE, "This API answers application/json, or text/event-stream when streaming."));
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class})
-    ResponseEntity<Map<String, Object>> onDatabaseUnavailable(Exception e) {
+    ResponseEntity<String> onDatabaseUnavailable(Exception e) {
         log(e);
         return response(OpenAiErrors.of(
                 ErrorCode.DATABASE_UNAVAILABLE, "The database is not reachable. Nothing was run; retry later."));
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Map<String, Object>> onUnexpected(Exception e) {
+    ResponseEntity<String> onUnexpected(Exception e) {
         log(e);
         return response(OpenAiErrors.of(
                 ErrorCode.INTERNAL, "An unexpected error occurred. Quote the x-request-id when reporting it."));
     }
 
-    static ResponseEntity<Map<String, Object>> response(OpenAiError error) {
+    private ResponseEntity<String> response(OpenAiError error) {
         var response = ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON);
         if (!error.retryable()) {
             response.header(SHOULD_RETRY, "false");
         }
-        return response.body(error.body());
+        return response.body(json.write(error.body()));
     }
 
     /** Once, at the level its cause deserves: a caller's mistake at DEBUG, ours and our dependencies' louder. */

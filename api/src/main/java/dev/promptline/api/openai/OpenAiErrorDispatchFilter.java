@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers the servlet container's error dispatch for {@code /v1/**} in OpenAI's shape: the refusals that happen before
@@ -26,9 +25,9 @@ final class OpenAiErrorDispatchFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrorDispatchFilter.class);
 
-    private final JsonMapper json;
+    private final OpenAiJson json;
 
-    OpenAiErrorDispatchFilter(JsonMapper json) {
+    OpenAiErrorDispatchFilter(OpenAiJson json) {
         this.json = json;
     }
 
@@ -55,7 +54,7 @@ final class OpenAiErrorDispatchFilter extends OncePerRequestFilter {
         if (error.status() != description.status()) {
             error = new OpenAiError(description.status(), error.message(), error.type(), error.param(), error.code());
         }
-        byte[] body = json.writeValueAsString(error.body()).getBytes(StandardCharsets.UTF_8);
+        byte[] body = json.write(error.body()).getBytes(StandardCharsets.UTF_8);
         response.setStatus(error.status());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         if (!error.retryable()) {

@@ -10,16 +10,30 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 import dev.promptline.api.testing.Http;
+import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.RecordedRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Chat completions through the official SDK: saved prompts and registered models, plain and streamed. */
 class ChatCompletionsIT extends OpenAiApi {
+    private static final FakeProvider PROVIDER = FakeProvider.openAi();
+
+    @AfterAll
+    static void stopProvider() {
+        PROVIDER.close();
+    }
+
+    @Override
+    FakeProvider provider() {
+        return PROVIDER;
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
@@ -205,7 +219,7 @@ class ChatCompletionsIT extends OpenAiApi {
     }
 
     private RecordedRequest lastProviderRequest() {
-        return PROVIDER.requests().getLast();
+        return provider().requests().getLast();
     }
 
     /** The messages the provider received last, as "role: content". */

@@ -12,7 +12,6 @@ import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,12 +19,11 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Base of the OpenAI-compatible API's tests: the service over real HTTP, a fake OpenAI provider behind a registered
- * model {@code fake}, a saved prompt {@code triage} ("Triage {{ticket}}") on it, and the official openai-java SDK
+ * model {@code fake} (each test class has its own), a saved prompt {@code triage} ("Triage {{ticket}}") on it, and the official openai-java SDK
  * pointed at the service, as a team's code would be.
  */
 @TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
 abstract class OpenAiApi extends AuthenticatedApi {
-    static final FakeProvider PROVIDER = FakeProvider.openAi();
     private static final String PREFIX = "it-" + UUID.randomUUID() + ":";
 
     @DynamicPropertySource
@@ -37,10 +35,8 @@ abstract class OpenAiApi extends AuthenticatedApi {
         registry.add("promptline.executions.heartbeat", () -> "200ms");
     }
 
-    @AfterAll
-    static void stopProvider() {
-        PROVIDER.close();
-    }
+    /** The test class's own fake provider, which it closes after its tests. */
+    abstract FakeProvider provider();
 
     String owner;
     String modelId;
@@ -49,11 +45,11 @@ abstract class OpenAiApi extends AuthenticatedApi {
     @BeforeEach
     void registerModelAndPrompt() {
         owner = acme.owner().bearer();
-        PROVIDER.setDefault(Reply.stream("Category", ":", " billing").inputTokens(7));
+        provider().setDefault(Reply.stream("Category", ":", " billing").inputTokens(7));
         modelId = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"openai\", \"name\": \"fake\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \""
-                                + PROVIDER.baseUrl()
+                                + provider().baseUrl()
                                 + "\", \"credential\": {\"apiKey\": \"sk-test\"}, \"outputPricePerMillion\": 10}",
                         owner))
                 .get("id")
