@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -39,6 +40,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -75,6 +77,7 @@ class OpenAiController {
     @PostMapping(
             path = "/v1/chat/completions",
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
+    @ResponseStatus(HttpStatus.OK)
     @Nullable
     ResponseEntity<String> chatCompletions(
             @AuthenticationPrincipal Caller caller,
@@ -167,7 +170,7 @@ class OpenAiController {
      * endpoint this API does not have (embeddings, images) is told so in the shape its SDK reads.
      */
     @RequestMapping("/v1/**")
-    ResponseEntity<String> unknown(HttpServletRequest request) {
+    void unknown(HttpServletRequest request) {
         throw new OpenAiException(new OpenAiError(
                 404,
                 "Unknown request URL: %s %s. This API serves POST /v1/chat/completions and GET /v1/models."
