@@ -1,7 +1,6 @@
 package dev.promptline.api.openai;
 
 import dev.promptline.api.executions.Execution;
-import dev.promptline.api.executions.ExecutionListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * error with its status code. Heartbeats and probes are SSE comments, which every SDK skips: they let the execution
  * core find a client that left and cancel its execution. Written by the request's own thread only.
  */
-final class ChatCompletionChunks implements ExecutionListener {
+final class ChatCompletionChunks implements AnswerStream {
     private final HttpServletResponse response;
     private final OpenAiJson json;
     private final String model;
@@ -37,7 +36,8 @@ final class ChatCompletionChunks implements ExecutionListener {
         this.includeUsage = includeUsage;
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return open;
     }
 
@@ -85,7 +85,8 @@ final class ChatCompletionChunks implements ExecutionListener {
     }
 
     /** The last choice chunk with its finish reason, the usage chunk if asked for, and {@code [DONE]}. */
-    void finished(Execution execution) {
+    @Override
+    public void finished(Execution execution) {
         choice(Map.of(), ChatCompletions.finishReason(execution));
         if (includeUsage) {
             var chunk = envelope();
@@ -97,7 +98,8 @@ final class ChatCompletionChunks implements ExecutionListener {
     }
 
     /** Ends an open stream with OpenAI's error event. */
-    void failed(OpenAiError error) {
+    @Override
+    public void failed(OpenAiError error, @Nullable Execution execution) {
         data(error.body());
     }
 

@@ -264,7 +264,7 @@ record ChatCompletionRequest(
         return text.toString();
     }
 
-    private static Map<String, String> variables(@Nullable JsonNode variables) {
+    static Map<String, String> variables(@Nullable JsonNode variables) {
         if (variables == null || variables.isNull()) {
             return Map.of();
         }
@@ -282,7 +282,7 @@ record ChatCompletionRequest(
         return result;
     }
 
-    private static @Nullable List<String> stop(JsonNode body) {
+    static @Nullable List<String> stop(JsonNode body) {
         JsonNode stop = body.get("stop");
         if (stop == null || stop.isNull()) {
             return null;
@@ -303,7 +303,7 @@ record ChatCompletionRequest(
         return sequences;
     }
 
-    private static @Nullable Double number(JsonNode body, String field, double min, double max) {
+    static @Nullable Double number(JsonNode body, String field, double min, double max) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -314,7 +314,7 @@ record ChatCompletionRequest(
         return value.asDouble();
     }
 
-    private static @Nullable Integer count(JsonNode body, String field) {
+    static @Nullable Integer count(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -325,11 +325,11 @@ record ChatCompletionRequest(
         return value.asInt();
     }
 
-    private static boolean bool(JsonNode node, String field) {
+    static boolean bool(JsonNode node, String field) {
         return bool(node, field, field);
     }
 
-    private static boolean bool(JsonNode node, String field, String param) {
+    static boolean bool(JsonNode node, String field, String param) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return false;
@@ -340,11 +340,11 @@ record ChatCompletionRequest(
         return value.asBoolean();
     }
 
-    private static @Nullable String text(JsonNode node, String field) {
+    static @Nullable String text(JsonNode node, String field) {
         return text(node, field, field);
     }
 
-    private static @Nullable String text(JsonNode node, String field, String param) {
+    static @Nullable String text(JsonNode node, String field, String param) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -359,12 +359,12 @@ record ChatCompletionRequest(
         return bound == Math.rint(bound) ? String.valueOf((long) bound) : String.valueOf(bound);
     }
 
-    private static OpenAiException invalid(@Nullable String param, String message) {
+    static OpenAiException invalid(@Nullable String param, String message) {
         return new OpenAiException(
                 new OpenAiError(400, message, OpenAiErrors.INVALID_REQUEST, param, "invalid_parameter"));
     }
 
-    private static OpenAiException unsupported(String param, String message) {
+    static OpenAiException unsupported(String param, String message) {
         return new OpenAiException(OpenAiError.unsupportedParam(param, message));
     }
 }

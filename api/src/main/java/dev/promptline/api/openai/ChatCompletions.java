@@ -4,10 +4,12 @@ import dev.promptline.api.executions.Execution;
 import dev.promptline.api.executions.ExecutionRequest;
 import dev.promptline.api.executions.FinishReason;
 import dev.promptline.api.models.Model;
+import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptService;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,44 @@ class ChatCompletions {
 
     ExecutionRequest toExecution(
             Caller caller, ChatCompletionRequest request, ExecutionRequest.@Nullable Idempotency idempotency) {
-        return switch (request.reference()) {
+        return toExecution(
+                caller,
+                request.model(),
+                request.reference(),
+                null,
+                request.messages(),
+                request.variables(),
+                request.parameters(),
+                idempotency);
+    }
+
+    ExecutionRequest toExecution(
+            Caller caller, ResponsesRequest request, ExecutionRequest.@Nullable Idempotency idempotency) {
+        return toExecution(
+                caller,
+                request.model(),
+                request.reference(),
+                request.runOn(),
+                request.messages(),
+                request.variables(),
+                request.parameters(),
+                idempotency);
+    }
+
+    /**
+     * @param model what the client named, for messages
+     * @param runOn a registered model's name to run a prompt on instead of its version's model; null for the version's
+     */
+    private ExecutionRequest toExecution(
+            Caller caller,
+            String model,
+            ModelReference reference,
+            @Nullable String runOn,
+            List<ChatMessage> messages,
+            Map<String, String> variables,
+            ModelParameters parameters,
+            ExecutionRequest.@Nullable Idempotency idempotency) {
+        return switch (reference) {
             case ModelReference.Prompt prompt -> {
                 PromptService.Resolved resolved;
                 try {
@@ -41,7 +80,7 @@ class ChatCompletions {
                             caller, prompt.name(), new PromptService.Selector(prompt.version(), prompt.label()));
                 } catch (PromptlineException e) {
                     if (e.code() == ErrorCode.RESOURCE_NOT_FOUND) {
-                        throw modelNotFound(request.model(), e.getMessage());
+                        throw modelNotFound(model, e.getMessage());
                     }
                     throw e;
                 }
@@ -51,30 +90,34 @@ class ChatCompletions {
                         resolved.prompt().id(),
                         prompt.version(),
                         prompt.label(),
-                        request.variables(),
-                        null,
-                        request.parameters(),
+                        variables,
+                        runOn == null
+                                ? null
+                                : registered(caller, runOn, runOn).id().value(),
+                        parameters,
                         null,
                         idempotency,
                         null,
-                        request.messages());
+                        messages);
             }
-            case ModelReference.Registered registered -> {
-                Model model = models.findByName(caller.organizationId(), registered.name())
-                        .orElseThrow(() -> modelNotFound(
-                                request.model(),
-                                "No model named '%s' is registered in this organization; a saved prompt is named"
-                                                .formatted(registered.name())
-                                        + " prompt:<name>."));
-                yield ExecutionRequest.ofModel(
+            case ModelReference.Registered registered ->
+                ExecutionRequest.ofModel(
                         caller.organizationId(),
                         caller.userId(),
-                        model.id().value(),
-                        request.messages(),
-                        request.parameters(),
+                        registered(caller, model, registered.name()).id().value(),
+                        messages,
+                        parameters,
                         idempotency);
-            }
         };
+    }
+
+    private Model registered(Caller caller, String model, String name) {
+        return models.findByName(caller.organizationId(), name)
+                .orElseThrow(() -> modelNotFound(
+                        model,
+                        "No model named '%s' is registered in this organization; a saved prompt is named"
+                                        .formatted(name)
+                                + " prompt:<name>."));
     }
 
     /** A successful execution as OpenAI's {@code chat.completion}. */

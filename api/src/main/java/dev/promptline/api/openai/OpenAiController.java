@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -45,7 +46,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * OpenAI's {@code /v1/chat/completions} and {@code /v1/models} over the execution core: each completion is an ordinary
+ * OpenAI's {@code /v1/chat/completions}, {@code /v1/responses} and {@code /v1/models} over the execution core: each
+ * completion or response is an ordinary
  * recorded execution, its id in {@code x-promptline-execution-id}. Described by docs/openai-compatibility.md rather
  * than by the OpenAPI document, whose problem details these routes do not answer.
  */
@@ -86,60 +88,98 @@ class OpenAiController {
             @RequestHeader(name = SdkRetries.RETRY_COUNT_HEADER, required = false) @Nullable String retryCount,
             HttpServletResponse response) {
         ChatCompletionRequest request = ChatCompletionRequest.parse(body);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw new OpenAiException(new OpenAiError(
-                    400,
-                    "The Idempotency-Key header must be 1 to 255 characters.",
-                    OpenAiErrors.INVALID_REQUEST,
-                    null,
-                    "invalid_idempotency_key"));
-        }
-        String fingerprint = fingerprint(body);
-        ExecutionRequest execution = completions.toExecution(
-                caller,
-                request,
-                idempotencyKey == null ? null : new ExecutionRequest.Idempotency(idempotencyKey, fingerprint));
+        checkIdempotencyKey(idempotencyKey);
+        String fingerprint = fingerprint("chat.completions", body);
+        ExecutionRequest execution = completions.toExecution(caller, request, idempotency(idempotencyKey, fingerprint));
+        var wire = new Wire(
+                request.stream(),
+                finished -> ChatCompletions.completion(finished, request.model()),
+                () -> new ChatCompletionChunks(response, json, request.model(), request.includeUsage()));
+        return run(caller, execution, wire, fingerprint, idempotencyKey, retryCount, response);
+    }
+
+    /**
+     * The Responses API over a saved prompt ({@code prompt: {id, version, variables}}) or a model: an ordinary recorded
+     * execution like a chat completion, answered as a {@code response} or streamed as its events.
+     */
+    @PostMapping(
+            path = "/v1/responses",
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
+    @ResponseStatus(HttpStatus.OK)
+    @Nullable
+    ResponseEntity<String> responses(
+            @AuthenticationPrincipal Caller caller,
+            @RequestBody JsonNode body,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+            @RequestHeader(name = SdkRetries.RETRY_COUNT_HEADER, required = false) @Nullable String retryCount,
+            HttpServletResponse response) {
+        ResponsesRequest request = ResponsesRequest.parse(body);
+        checkIdempotencyKey(idempotencyKey);
+        String fingerprint = fingerprint("responses", body);
+        ExecutionRequest execution = completions.toExecution(caller, request, idempotency(idempotencyKey, fingerprint));
+        var wire = new Wire(
+                request.stream(),
+                finished -> Responses.response(finished, request),
+                () -> new ResponseEvents(response, json, request));
+        return run(caller, execution, wire, fingerprint, idempotencyKey, retryCount, response);
+    }
+
+    /** How one route answers: a whole body, or a stream of its events. */
+    private record Wire(boolean stream, Function<Execution, Map<String, Object>> body, Supplier<AnswerStream> events) {}
+
+    /**
+     * Runs an execution for one of the routes: a retry of an SDK's (or with a known Idempotency-Key) gets the first
+     * attempt's execution, anything else runs, plain or streamed.
+     */
+    private @Nullable ResponseEntity<String> run(
+            Caller caller,
+            ExecutionRequest execution,
+            Wire wire,
+            String fingerprint,
+            @Nullable String idempotencyKey,
+            @Nullable String retryCount,
+            HttpServletResponse response) {
         if (idempotencyKey == null && SdkRetries.isRetry(retryCount)) {
             Optional<Execution> first = retries.firstAttempt(caller, fingerprint)
                     .map(id -> executions.get(caller.organizationId(), id))
                     .filter(OpenAiController::worthReplaying);
             if (first.isPresent()) {
-                return replay(caller, request, first.get(), response);
+                return replay(caller, wire, first.get(), response);
             }
         }
         Consumer<Execution> remember =
                 idempotencyKey != null ? started -> {} : started -> retries.remember(caller, fingerprint, started.id());
-        if (!request.stream()) {
+        if (!wire.stream()) {
             ExecutionService.Result result =
                     executions.execute(execution, new Remembering(ExecutionListener.NONE, remember));
             if (result.replayed()) {
-                return replay(caller, request, result.execution(), response);
+                return replay(caller, wire, result.execution(), response);
             }
-            return answer(result.execution(), request, response);
+            return answer(result.execution(), wire, response);
         }
-        var chunks = new ChatCompletionChunks(response, json, request.model(), request.includeUsage());
+        AnswerStream events = wire.events().get();
         ExecutionService.Result result;
         try {
-            result = executions.execute(execution, new Remembering(chunks, remember));
+            result = executions.execute(execution, new Remembering(events, remember));
         } catch (RuntimeException e) {
-            if (!chunks.isOpen()) {
+            if (!events.isOpen()) {
                 throw e; // nothing sent yet: a plain error with its status code
             }
-            endWithError(chunks, e);
+            endWithError(events, e);
             return null;
         }
         if (result.replayed()) {
-            return replay(caller, request, result.execution(), response);
+            return replay(caller, wire, result.execution(), response);
         }
         Execution finished = result.execution();
-        if (!chunks.isOpen()) {
-            return answer(finished, request, response);
+        if (!events.isOpen()) {
+            return answer(finished, wire, response);
         }
         try {
             if (finished.status() == ExecutionStatus.SUCCEEDED) {
-                chunks.finished(finished);
+                events.finished(finished);
             } else {
-                chunks.failed(OpenAiErrors.of(ExecutionFailures.of(finished)));
+                events.failed(OpenAiErrors.of(ExecutionFailures.of(finished)), finished);
             }
         } catch (ExecutionListener.ClientGoneException e) {
             // The client left; its record is finished all the same.
@@ -173,7 +213,8 @@ class OpenAiController {
     void unknown(HttpServletRequest request) {
         throw new OpenAiException(new OpenAiError(
                 404,
-                "Unknown request URL: %s %s. This API serves POST /v1/chat/completions and GET /v1/models."
+                ("Unknown request URL: %s %s. This API serves POST /v1/chat/completions, POST /v1/responses and"
+                                + " GET /v1/models.")
                         .formatted(request.getMethod(), request.getRequestURI()),
                 OpenAiErrors.INVALID_REQUEST,
                 null,
@@ -187,33 +228,33 @@ class OpenAiController {
 
     /**
      * A retry answered with the execution its first attempt (or its Idempotency-Key) started, once it ended: the same
-     * completion, or the same error; a stream gets the whole output as one chunk.
+     * answer, or the same error; a stream gets the whole output as one delta.
      */
     private @Nullable ResponseEntity<String> replay(
-            Caller caller, ChatCompletionRequest request, Execution earlier, HttpServletResponse response) {
+            Caller caller, Wire wire, Execution earlier, HttpServletResponse response) {
         response.setHeader("Idempotent-Replayed", "true");
-        if (!request.stream()) {
+        if (!wire.stream()) {
             return answer(
-                    executions.awaitEnd(caller.organizationId(), earlier.id(), ExecutionListener.NONE),
-                    request,
-                    response);
+                    executions.awaitEnd(caller.organizationId(), earlier.id(), ExecutionListener.NONE), wire, response);
         }
-        var chunks = new ChatCompletionChunks(response, json, request.model(), request.includeUsage());
+        AnswerStream events = wire.events().get();
         try {
-            chunks.started(earlier);
-            Execution execution = executions.awaitEnd(caller.organizationId(), earlier.id(), chunks);
+            events.started(earlier);
+            Execution execution = executions.awaitEnd(caller.organizationId(), earlier.id(), events);
             if (execution.status() == ExecutionStatus.SUCCEEDED) {
                 if (execution.output() != null && !execution.output().isEmpty()) {
-                    chunks.token(execution.output());
+                    events.token(execution.output());
                 }
-                chunks.finished(execution);
+                events.finished(execution);
             } else if (execution.status().isTerminal()) {
-                chunks.failed(OpenAiErrors.of(ExecutionFailures.of(execution)));
+                events.failed(OpenAiErrors.of(ExecutionFailures.of(execution)), execution);
             } else {
-                chunks.failed(OpenAiErrors.of(
-                        ErrorCode.EXECUTION_FAILED,
-                        "The execution the first attempt started has not ended long after its deadline; read it as"
-                                + " execution " + execution.id() + " later."));
+                events.failed(
+                        OpenAiErrors.of(
+                                ErrorCode.EXECUTION_FAILED,
+                                "The execution the first attempt started has not ended long after its deadline; read"
+                                        + " it as execution " + execution.id() + " later."),
+                        null);
             }
         } catch (ExecutionListener.ClientGoneException e) {
             // The client left; the execution is the first attempt's and runs on.
@@ -221,25 +262,24 @@ class OpenAiController {
         return null;
     }
 
-    private ResponseEntity<String> answer(
-            Execution execution, ChatCompletionRequest request, HttpServletResponse response) {
+    private ResponseEntity<String> answer(Execution execution, Wire wire, HttpServletResponse response) {
         response.setHeader(ChatCompletions.EXECUTION_ID_HEADER, execution.id().toString());
         if (execution.status() != ExecutionStatus.SUCCEEDED) {
             throw ExecutionFailures.of(execution);
         }
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-                .body(json.write(ChatCompletions.completion(execution, request.model())));
+                .body(json.write(wire.body().apply(execution)));
     }
 
-    private static void endWithError(ChatCompletionChunks chunks, RuntimeException e) {
+    private static void endWithError(AnswerStream events, RuntimeException e) {
         OpenAiError error = e instanceof PromptlineException known
                 ? OpenAiErrors.of(known)
                 : OpenAiErrors.of(
                         ErrorCode.INTERNAL, "An unexpected error occurred. Quote the x-request-id when reporting it.");
         OpenAiErrorAdvice.log(e);
         try {
-            chunks.failed(error);
+            events.failed(error, null);
         } catch (ExecutionListener.ClientGoneException gone) {
             // The client left too.
         }
@@ -265,11 +305,27 @@ class OpenAiController {
         return items;
     }
 
-    /** What the request asked for: the same body sent again is the same request. */
-    private static String fingerprint(JsonNode body) {
+    private static void checkIdempotencyKey(@Nullable String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw new OpenAiException(new OpenAiError(
+                    400,
+                    "The Idempotency-Key header must be 1 to 255 characters.",
+                    OpenAiErrors.INVALID_REQUEST,
+                    null,
+                    "invalid_idempotency_key"));
+        }
+    }
+
+    private static ExecutionRequest.@Nullable Idempotency idempotency(
+            @Nullable String idempotencyKey, String fingerprint) {
+        return idempotencyKey == null ? null : new ExecutionRequest.Idempotency(idempotencyKey, fingerprint);
+    }
+
+    /** What the request asked for: the same body sent again to the same route is the same request. */
+    private static String fingerprint(String route, JsonNode body) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("chat.completions " + body).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest((route + " " + body).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

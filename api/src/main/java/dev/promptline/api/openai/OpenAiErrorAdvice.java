@@ -3,6 +3,7 @@ package dev.promptline.api.openai;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.web.LogSafe;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -42,9 +43,19 @@ class OpenAiErrorAdvice {
     }
 
     @ExceptionHandler(PromptlineException.class)
-    ResponseEntity<String> onPromptline(PromptlineException e) {
+    ResponseEntity<String> onPromptline(PromptlineException e, HttpServletRequest request) {
         log(e);
-        return response(OpenAiErrors.of(e));
+        OpenAiError error = OpenAiErrors.of(e);
+        String param = error.param();
+        if (param != null
+                && param.startsWith("prompt_variables")
+                && request.getRequestURI().equals("/v1/responses")) {
+            // The Responses API carries the variables in prompt.variables.
+            String renamed = "prompt.variables" + param.substring("prompt_variables".length());
+            error = new OpenAiError(
+                    error.status(), error.message().replace(param, renamed), error.type(), renamed, error.code());
+        }
+        return response(error);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
