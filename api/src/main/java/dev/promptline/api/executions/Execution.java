@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The record of one execution: what ran, with what, what came out, what it cost and how it ended. References to the
- * prompt, version and model may be null once those are deleted; provider and model id are copied so the record still
- * says what ran.
+ * prompt, version and model may be null once those are deleted (and the prompt's are null for a model called without
+ * a prompt); provider and model id are copied so the record still says what ran.
  *
  * @param promptVersion the version's number, read with the row
  * @param error why it did not succeed; null for a success and while it runs
@@ -62,9 +62,9 @@ public record Execution(
         return new Execution(
                 id,
                 plan.organizationId(),
-                version.promptId().value(),
-                version.id(),
-                version.version(),
+                version == null ? null : version.promptId().value(),
+                version == null ? null : version.id(),
+                version == null ? null : version.version(),
                 model.id().value(),
                 model.provider().value(),
                 model.providerModelId(),

@@ -7,10 +7,10 @@ import dev.promptline.api.platform.errors.PromptlineException;
  * What a caller is told when an execution did not succeed: one catalogue entry per way it can end, with the
  * execution's id so the record can be read back. The record itself is finished either way.
  */
-final class ExecutionFailures {
+public final class ExecutionFailures {
     private ExecutionFailures() {}
 
-    static PromptlineException of(Execution execution) {
+    public static PromptlineException of(Execution execution) {
         ExecutionError error = execution.error() == null ? ExecutionError.INTERNAL : execution.error();
         if (!execution.status().isTerminal() || execution.status() == ExecutionStatus.SUCCEEDED) {
             throw new IllegalArgumentException("not a failure: " + execution.status());

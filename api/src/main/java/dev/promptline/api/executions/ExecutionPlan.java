@@ -6,14 +6,17 @@ import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptVersion;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An execution worked out and checked, before anything is written: the version and model it runs, what it was asked
  * to run with, the messages rendered from them, and its deadline.
+ *
+ * @param version null for a model called with the caller's messages and no prompt
  */
 record ExecutionPlan(
         OrganizationId organizationId,
-        PromptVersion version,
+        @Nullable PromptVersion version,
         Model model,
         ExecutionInput input,
         List<ChatMessage> messages,

@@ -6,8 +6,11 @@ import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
+import dev.promptline.api.prompts.PromptId;
 import dev.promptline.api.prompts.PromptService;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -15,8 +18,9 @@ import org.springframework.stereotype.Component;
 /**
  * Works out what an execution runs: its prompt version (a number, a label, or the production label's if set, else the
  * newest), its model (the request's or the version's, enabled), the parameters in effect (the model's, overridden by
- * the version's, then the request's), the rendered messages and the deadline. Every refusal happens here, before
- * anything is written.
+ * the version's, then the request's), the messages (the rendered ones, then the request's own) and the deadline. A
+ * request without a prompt runs its model with its own messages and the model's parameters under the request's.
+ * Every refusal happens here, before anything is written.
  */
 @Component
 class ExecutionPlanner {
@@ -34,16 +38,29 @@ class ExecutionPlanner {
 
     ExecutionPlan plan(ExecutionRequest request) {
         Duration timeout = timeout(request.timeout());
-        PromptService.Resolved resolved = resolve(request);
+        if (request.promptId() == null) {
+            Model model = model(request, null);
+            ModelParameters parameters = model.parameters().overriddenBy(request.parameters());
+            return new ExecutionPlan(
+                    request.organizationId(),
+                    null,
+                    model,
+                    new ExecutionInput(Map.of(), parameters, request.messages()),
+                    request.messages(),
+                    timeout);
+        }
+        PromptService.Resolved resolved = resolve(request, request.promptId());
         Model model = model(request, resolved.version().modelId());
         ModelParameters parameters =
                 model.parameters().overriddenBy(resolved.version().parameters()).overriddenBy(request.parameters());
+        var messages = new ArrayList<>(prompts.render(resolved.version(), request.variables()));
+        messages.addAll(request.messages());
         return new ExecutionPlan(
                 request.organizationId(),
                 resolved.version(),
                 model,
-                new ExecutionInput(request.variables(), parameters),
-                prompts.render(resolved.version(), request.variables()),
+                new ExecutionInput(request.variables(), parameters, request.messages()),
+                messages,
                 timeout);
     }
 
@@ -60,18 +77,15 @@ class ExecutionPlanner {
         return requested;
     }
 
-    private PromptService.Resolved resolve(ExecutionRequest request) {
+    private PromptService.Resolved resolve(ExecutionRequest request, PromptId promptId) {
         if (request.version() != null || request.label() != null) {
             return prompts.get(
-                    request.organizationId(),
-                    request.promptId(),
-                    new PromptService.Selector(request.version(), request.label()));
+                    request.organizationId(), promptId, new PromptService.Selector(request.version(), request.label()));
         }
         PromptService.Resolved latest =
-                prompts.get(request.organizationId(), request.promptId(), new PromptService.Selector(null, null));
+                prompts.get(request.organizationId(), promptId, new PromptService.Selector(null, null));
         return latest.prompt().labels().containsKey(DEFAULT_LABEL)
-                ? prompts.get(
-                        request.organizationId(), request.promptId(), new PromptService.Selector(null, DEFAULT_LABEL))
+                ? prompts.get(request.organizationId(), promptId, new PromptService.Selector(null, DEFAULT_LABEL))
                 : latest;
     }
 

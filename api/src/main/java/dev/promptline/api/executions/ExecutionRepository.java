@@ -3,6 +3,7 @@ package dev.promptline.api.executions;
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.web.Cursor;
+import dev.promptline.api.prompts.ChatMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -284,7 +285,9 @@ class ExecutionRepository {
         return new ExecutionInput(
                 json.convertValue(
                         stored.getOrDefault("variables", Map.of()), new TypeReference<Map<String, String>>() {}),
-                json.convertValue(stored.getOrDefault("parameters", Map.of()), ModelParameters.class));
+                json.convertValue(stored.getOrDefault("parameters", Map.of()), ModelParameters.class),
+                json.convertValue(
+                        stored.getOrDefault("messages", List.of()), new TypeReference<List<ChatMessage>>() {}));
     }
 
     private static <T> @Nullable T enumOrNull(@Nullable String value, Function<String, T> parse) {

@@ -5,16 +5,21 @@ import static java.util.Objects.requireNonNull;
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.UserId;
+import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptId;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What to run: a prompt of an organization, which of its versions, on which model, with what. An API request makes one
- * from its caller; other features (an experiment running a dataset) make one of their own, with no HTTP request.
+ * from its caller; other features (an experiment running a dataset) make one of their own, with no HTTP request. A
+ * request may also name no prompt at all, only a model and the messages to send it ({@link #ofModel}): a gateway call
+ * through the OpenAI-compatible API, recorded with its model and no prompt version.
  *
+ * @param promptId the prompt to run; null for a model called with {@code messages} alone
  * @param initiatedBy the user it runs for, written on the record; null for the service's own work
  * @param version a version number; with {@code label}, null, the production label if set, else the newest
  * @param modelId a model to use instead of the version's
@@ -23,11 +28,13 @@ import org.jspecify.annotations.Nullable;
  * @param idempotency a key that makes a retry return the first execution instead of running again
  * @param experimentId the experiment this execution runs for, written on the record so that views of production
  *     traffic can leave experiments out; null for everything else
+ * @param messages messages sent after the prompt's rendered ones (the caller's turns); without a prompt, the whole
+ *     conversation
  */
 public record ExecutionRequest(
         OrganizationId organizationId,
         @Nullable UserId initiatedBy,
-        PromptId promptId,
+        @Nullable PromptId promptId,
         @Nullable Integer version,
         @Nullable String label,
         Map<String, String> variables,
@@ -35,7 +42,8 @@ public record ExecutionRequest(
         ModelParameters parameters,
         @Nullable Duration timeout,
         @Nullable Idempotency idempotency,
-        @Nullable UUID experimentId) {
+        @Nullable UUID experimentId,
+        List<ChatMessage> messages) {
     /**
      * @param fingerprint what the request asked for: the same key sent with another request is refused
      */
@@ -48,9 +56,45 @@ public record ExecutionRequest(
 
     public ExecutionRequest {
         requireNonNull(organizationId, "organizationId is null");
-        requireNonNull(promptId, "promptId is null");
         requireNonNull(variables, "variables is null");
         requireNonNull(parameters, "parameters is null");
+        messages = List.copyOf(requireNonNull(messages, "messages is null"));
+        if (promptId == null) {
+            if (modelId == null || messages.isEmpty()) {
+                throw new IllegalArgumentException("Without a prompt, a request needs a model and messages");
+            }
+            if (version != null || label != null || !variables.isEmpty()) {
+                throw new IllegalArgumentException("Without a prompt, a request has no version, label or variables");
+            }
+        }
+    }
+
+    /** A request of an experiment, with the prompt's messages alone. */
+    public ExecutionRequest(
+            OrganizationId organizationId,
+            @Nullable UserId initiatedBy,
+            PromptId promptId,
+            @Nullable Integer version,
+            @Nullable String label,
+            Map<String, String> variables,
+            @Nullable UUID modelId,
+            ModelParameters parameters,
+            @Nullable Duration timeout,
+            @Nullable Idempotency idempotency,
+            @Nullable UUID experimentId) {
+        this(
+                organizationId,
+                initiatedBy,
+                requireNonNull(promptId, "promptId is null"),
+                version,
+                label,
+                variables,
+                modelId,
+                parameters,
+                timeout,
+                idempotency,
+                experimentId,
+                List.of());
     }
 
     /** A request that belongs to no experiment: what an API caller sends. */
@@ -77,6 +121,29 @@ public record ExecutionRequest(
                 timeout,
                 idempotency,
                 null);
+    }
+
+    /** A model called with the caller's messages and no prompt: recorded with the model and no prompt version. */
+    public static ExecutionRequest ofModel(
+            OrganizationId organizationId,
+            @Nullable UserId initiatedBy,
+            UUID modelId,
+            List<ChatMessage> messages,
+            ModelParameters parameters,
+            @Nullable Idempotency idempotency) {
+        return new ExecutionRequest(
+                organizationId,
+                initiatedBy,
+                null,
+                null,
+                null,
+                Map.of(),
+                requireNonNull(modelId, "modelId is null"),
+                parameters,
+                null,
+                idempotency,
+                null,
+                messages);
     }
 
     /** The newest version (or the production label's) with the version's own model, parameters and deadline. */

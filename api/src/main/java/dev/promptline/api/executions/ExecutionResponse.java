@@ -1,6 +1,8 @@
 package dev.promptline.api.executions;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptline.api.models.ModelParameters;
+import dev.promptline.api.prompts.ChatMessage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +35,11 @@ record ExecutionResponse(
         @Nullable Instant deadlineAt,
         @Nullable List<?> scores) {
 
-    record Input(Map<String, String> variables, ModelParameters parameters) {}
+    /** @param messages the caller's own messages (sent after the prompt's, or alone); left out when there are none */
+    record Input(
+            Map<String, String> variables,
+            ModelParameters parameters,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ChatMessage> messages) {}
 
     record Usage(int inputTokens, int outputTokens) {}
 
@@ -54,7 +60,10 @@ record ExecutionResponse(
                 execution.modelId(),
                 execution.provider(),
                 execution.providerModelId(),
-                new Input(execution.input().variables(), execution.input().parameters()),
+                new Input(
+                        execution.input().variables(),
+                        execution.input().parameters(),
+                        execution.input().messages()),
                 execution.output(),
                 execution.tokensInput() == null && execution.tokensOutput() == null
                         ? null

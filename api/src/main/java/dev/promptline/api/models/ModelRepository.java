@@ -96,6 +96,15 @@ class ModelRepository {
                 .optional();
     }
 
+    /** The id of the organization's model with this name (names are unique per organization). */
+    Optional<ModelId> findIdByName(OrganizationId organizationId, String name) {
+        return jdbc.sql("SELECT id FROM models WHERE organization_id = :organizationId AND name = :name")
+                .param("organizationId", organizationId.value())
+                .param("name", name)
+                .query((row, index) -> new ModelId(row.getObject("id", UUID.class)))
+                .optional();
+    }
+
     List<Model> list(
             OrganizationId organizationId,
             @Nullable Provider provider,

@@ -125,6 +125,11 @@ public class ModelService {
         return models.find(organizationId, id);
     }
 
+    /** The organization's model with this name, as a caller that names models rather than their ids finds it. */
+    public Optional<Model> findByName(OrganizationId organizationId, String name) {
+        return models.findIdByName(organizationId, name).flatMap(id -> models.find(organizationId, id));
+    }
+
     public Page<Model> list(
             Caller caller,
             @Nullable Provider provider,

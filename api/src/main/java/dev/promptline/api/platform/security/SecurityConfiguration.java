@@ -31,7 +31,8 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
  * Who may call what. Denied by default: every path needs an API key unless it is one of {@link #PUBLIC} (probes,
  * the OpenAPI document, Swagger UI, the error page) or an actuator endpoint on the management port, so a new
  * endpoint cannot be public by accident. Reads need any role, writes need member or above, and managing the
- * organization's users and keys needs admin or above. Refusals are problem details, written through the same error
+ * organization's users and keys needs admin or above; the OpenAI-compatible API under {@code /v1/**} follows the same
+ * rules. Refusals are problem details (OpenAI's error shape under {@code /v1/**}), written through the same error
  * dispatch as every other error; an unknown path without a key is refused as unauthenticated, not found. The tenant
  * administration API under {@code /operator/**} takes the operator key ({@code OPERATOR_API_KEY}) and nothing else.
  */
@@ -145,9 +146,11 @@ class SecurityConfiguration {
                         .authenticated()
                         .requestMatchers(ADMINISTRATION)
                         .hasAnyAuthority(Role.OWNER.authority(), Role.ADMIN.authority())
-                        .requestMatchers(HttpMethod.GET, "/api/**")
+                        // The OpenAI-compatible API (/v1/**) takes the same keys and rules: reads any role, the
+                        // completions member or above, as execute does.
+                        .requestMatchers(HttpMethod.GET, "/api/**", "/v1/**")
                         .authenticated()
-                        .requestMatchers("/api/**")
+                        .requestMatchers("/api/**", "/v1/**")
                         .hasAnyAuthority(Role.OWNER.authority(), Role.ADMIN.authority(), Role.MEMBER.authority())
                         .anyRequest()
                         .authenticated())

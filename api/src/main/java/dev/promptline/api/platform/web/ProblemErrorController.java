@@ -38,11 +38,26 @@ public class ProblemErrorController implements ErrorController {
         request.setAttribute(DETAIL_ATTRIBUTE, detail);
     }
 
-    @RequestMapping("${server.error.path:/error}")
-    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    /** Why an error dispatch happens: the code and detail a filter described, or the status's defaults. */
+    public record Description(int status, ErrorCode code, String detail) {}
+
+    /**
+     * What this controller answers an error dispatch with, for a route that answers errors in another shape (the
+     * OpenAI-compatible API): the status, and the code and detail a filter described with {@link #describe}.
+     */
+    public static Description described(HttpServletRequest request) {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
         ErrorCode code =
                 request.getAttribute(CODE_ATTRIBUTE) instanceof ErrorCode described ? described : codeFor(status);
+        String detail =
+                request.getAttribute(DETAIL_ATTRIBUTE) instanceof String described ? described : defaultDetail(code);
+        return new Description(status, code, detail);
+    }
+
+    @RequestMapping("${server.error.path:/error}")
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        Description description = described(request);
+        ErrorCode code = description.code();
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error) {
             log.error("Unhandled error outside Spring MVC: {}", LogSafe.summary(error));
             log.debug("Stack trace of the unhandled error", error);
@@ -50,9 +65,7 @@ public class ProblemErrorController implements ErrorController {
         String path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri
                 ? uri
                 : request.getRequestURI();
-        String detail =
-                request.getAttribute(DETAIL_ATTRIBUTE) instanceof String described ? described : defaultDetail(code);
-        return Problems.response(problems.create(code, detail, path));
+        return Problems.response(problems.create(code, description.detail(), path));
     }
 
     static ErrorCode codeFor(int status) {
