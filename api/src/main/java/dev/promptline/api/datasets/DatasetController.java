@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -106,19 +107,27 @@ class DatasetController {
             description = "JSONL (application/x-ndjson): one item object per line. CSV (text/csv): a header row of"
                     + " input.<variable>, expectedOutput and metadata.<key> columns, then one item per record. A bad"
                     + " line is a 400 INVALID_UPLOAD whose line and field members name it. At most 10,000 items,"
-                    + " and the request body limit (MAX_REQUEST_BODY_SIZE).")
+                    + " and the upload size limit (MAX_UPLOAD_SIZE, 50MB by default; larger is a 413). With"
+                    + " replace=true the new version holds the file's items alone.")
     ResponseEntity<VersionResponse> upload(
             @AuthenticationPrincipal Caller caller,
             @PathVariable UUID datasetId,
             @RequestParam @Min(1) int baseVersion,
             @RequestParam(required = false) @Nullable @Size(min = 1, max = 255) String fileName,
+            @RequestParam(defaultValue = "false") boolean replace,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
             @RequestBody(required = false) byte @Nullable [] body) {
         var format = contentType.isCompatibleWith(MediaType.parseMediaType(ItemUploads.CSV))
                 ? DatasetService.UploadFormat.CSV
                 : DatasetService.UploadFormat.JSONL;
         return created(datasets.upload(
-                caller, new DatasetId(datasetId), baseVersion, format, body == null ? new byte[0] : body, fileName));
+                caller,
+                new DatasetId(datasetId),
+                baseVersion,
+                format,
+                body == null ? new byte[0] : body,
+                fileName,
+                replace));
     }
 
     @PostMapping("/{datasetId}/items/from-executions")
@@ -136,6 +145,20 @@ class DatasetController {
                 request.baseVersion(),
                 request.executionIds(),
                 Boolean.TRUE.equals(request.includeOutputAsExpected())));
+    }
+
+    @PutMapping("/{datasetId}/items/{itemId}")
+    @Operation(
+            summary = "Replaces an item of the newest version with the content given, as a new version; older versions"
+                    + " keep the item as it was")
+    EditResponse editItem(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID datasetId,
+            @PathVariable UUID itemId,
+            @RequestParam(required = false) @Nullable @Min(1) Integer baseVersion,
+            @Valid @RequestBody ItemRequest request) {
+        var edit = datasets.editItem(caller, new DatasetId(datasetId), itemId, baseVersion, request.toDraft());
+        return new EditResponse(VersionResponse.from(edit.version()), ItemResponse.from(edit.item()));
     }
 
     @DeleteMapping("/{datasetId}/items/{itemId}")
@@ -253,6 +276,9 @@ class DatasetController {
                     dataset.updatedAt());
         }
     }
+
+    /** @param item the edited item: a new id, in the place of the one it replaces */
+    record EditResponse(VersionResponse version, ItemResponse item) {}
 
     /** @param id what an experiment pins */
     record VersionResponse(

@@ -99,6 +99,34 @@ class DatasetRepository {
             VALUES (:organizationId, :datasetId, CAST(:input AS jsonb), :expectedOutput, CAST(:metadata AS jsonb),
                     :sourceExecutionId, :version)
             """;
+    /**
+     * An edited item: a new row that takes the place (the ordinal) of the item it replaces, whose range ends where this
+     * one's starts, so that no version holds both and every version's order stays the same.
+     */
+    private static final String INSERT_ITEM_AT = """
+            INSERT INTO dataset_items (ordinal, organization_id, dataset_id, input, expected_output, metadata,
+                                       source_execution_id, added_in_version)
+            OVERRIDING SYSTEM VALUE
+            VALUES (:ordinal, :organizationId, :datasetId, CAST(:input AS jsonb), :expectedOutput,
+                    CAST(:metadata AS jsonb), :sourceExecutionId, :version)
+            RETURNING\s""" + """
+            id, ordinal, dataset_id, input::text AS input, expected_output, metadata::text AS metadata,
+            source_execution_id, added_in_version, removed_in_version, created_at""";
+    /** The item if the newest version holds it (its range is still open). */
+    private static final String FIND_CURRENT_ITEM = "SELECT " + """
+            id, ordinal, dataset_id, input::text AS input, expected_output, metadata::text AS metadata,
+            source_execution_id, added_in_version, removed_in_version, created_at""" + """
+
+            FROM dataset_items
+            WHERE organization_id = :organizationId AND dataset_id = :datasetId AND id = :id
+              AND removed_in_version IS NULL
+            """;
+    /** Ends the range of every item the newest version holds: what replacing all items starts with. */
+    private static final String REMOVE_ALL_ITEMS = """
+            UPDATE dataset_items SET removed_in_version = :version
+             WHERE organization_id = :organizationId AND dataset_id = :datasetId
+               AND removed_in_version IS NULL
+            """;
     /** Ends an item's range at {@code version}: it is in every version before, and in none from this one on. */
     private static final String REMOVE_ITEM = """
             UPDATE dataset_items SET removed_in_version = :version
@@ -247,6 +275,42 @@ class DatasetRepository {
                         .param("version", version)
                         .update()
                 > 0;
+    }
+
+    /** The item, if the newest version holds it. */
+    Optional<Positioned> findCurrentItem(OrganizationId organizationId, DatasetId datasetId, UUID itemId) {
+        return jdbc.sql(FIND_CURRENT_ITEM)
+                .param("organizationId", organizationId.value())
+                .param("datasetId", datasetId.value())
+                .param("id", itemId)
+                .query(this::mapItem)
+                .optional();
+    }
+
+    /** Adds an item from {@code version} on, at the position {@code ordinal} of the item it replaces. */
+    DatasetItem insertItemAt(
+            OrganizationId organizationId, DatasetId datasetId, int version, ItemDraft item, long ordinal) {
+        return jdbc.sql(INSERT_ITEM_AT)
+                .param("ordinal", ordinal)
+                .param("organizationId", organizationId.value())
+                .param("datasetId", datasetId.value())
+                .param("input", json.writeValueAsString(item.input()))
+                .param("expectedOutput", item.expectedOutput())
+                .param("metadata", json.writeValueAsString(item.metadata()))
+                .param("sourceExecutionId", item.sourceExecutionId())
+                .param("version", version)
+                .query(this::mapItem)
+                .single()
+                .item();
+    }
+
+    /** Ends the range of every item of the newest version at {@code version}; how many there were. */
+    int removeAllItems(OrganizationId organizationId, DatasetId datasetId, int version) {
+        return jdbc.sql(REMOVE_ALL_ITEMS)
+                .param("organizationId", organizationId.value())
+                .param("datasetId", datasetId.value())
+                .param("version", version)
+                .update();
     }
 
     Optional<DatasetVersion> findVersion(OrganizationId organizationId, DatasetId datasetId, int version) {

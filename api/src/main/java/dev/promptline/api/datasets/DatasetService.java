@@ -40,6 +40,9 @@ public class DatasetService {
     /** A dataset as a change left it, and the version the change made. */
     public record Change(Dataset dataset, DatasetVersion version) {}
 
+    /** The version an edit made, and the edited item as it now is. */
+    public record Edit(DatasetVersion version, DatasetItem item) {}
+
     /** The format of an uploaded file of items. */
     public enum UploadFormat {
         JSONL,
@@ -68,10 +71,19 @@ public class DatasetService {
         return add(caller, id, baseVersion, items, "added " + count(items.size()), "#/items");
     }
 
-    /** Adds every item of an uploaded file as version n+1, or, if any line is bad, nothing. */
+    /**
+     * Adds every item of an uploaded file as version n+1, or, if any line is bad, nothing. With {@code replace}, version
+     * n+1 holds the file's items alone: every item of version n is removed from it (the versions before keep theirs).
+     */
     @Transactional
     public Change upload(
-            Caller caller, DatasetId id, int baseVersion, UploadFormat format, byte[] body, @Nullable String fileName) {
+            Caller caller,
+            DatasetId id,
+            int baseVersion,
+            UploadFormat format,
+            byte[] body,
+            @Nullable String fileName,
+            boolean replace) {
         find(caller.organizationId(), id);
         List<ItemDraft> items = switch (format) {
             case JSONL -> uploads.jsonl(body);
@@ -81,6 +93,14 @@ public class DatasetService {
             throw new PromptlineException(ErrorCode.INVALID_UPLOAD, "The upload holds no items; nothing was imported.");
         }
         String source = fileName == null ? "a " + format.name() + " file" : fileName;
+        if (replace) {
+            return replaceAll(
+                    caller,
+                    id,
+                    baseVersion,
+                    items,
+                    "replaced all items with %s (%s)".formatted(source, count(items.size())));
+        }
         return add(caller, id, baseVersion, items, "uploaded %s (%s)".formatted(source, count(items.size())), null);
     }
 
@@ -149,6 +169,33 @@ public class DatasetService {
             throw notInVersion(itemId, latest.version());
         }
         return new Change(find(caller.organizationId(), id), version);
+    }
+
+    /**
+     * Replaces an item of the newest version with the edited content, as version n+1: the edited item is a new item
+     * (a new id, the same place in the order, the same source execution) and the versions before keep the old one, so
+     * an experiment pinned to one of them still runs what it pinned.
+     */
+    @Transactional
+    public Edit editItem(Caller caller, DatasetId id, UUID itemId, @Nullable Integer baseVersion, ItemDraft content) {
+        ItemRules.Violation violation = ItemRules.check(content);
+        if (violation != null) {
+            throw PromptlineException.invalidField(violation.pointer("#"), violation.detail());
+        }
+        var latest = lock(caller, id, baseVersion);
+        var current = datasets.findCurrentItem(caller.organizationId(), id, itemId)
+                .orElseThrow(() -> notInVersion(itemId, latest.version()));
+        int number = latest.version() + 1;
+        DatasetVersion version = datasets.insertVersion(
+                caller.organizationId(), id, number, latest.itemCount(), "edited item " + itemId, caller.userId());
+        datasets.removeItem(caller.organizationId(), id, itemId, number);
+        var edited = new ItemDraft(
+                content.input(),
+                content.expectedOutput(),
+                content.metadata(),
+                current.item().content().sourceExecutionId());
+        DatasetItem item = datasets.insertItemAt(caller.organizationId(), id, number, edited, current.ordinal());
+        return new Edit(version, item);
     }
 
     public Dataset get(Caller caller, DatasetId id) {
@@ -236,6 +283,23 @@ public class DatasetService {
         int number = latest.version() + 1;
         DatasetVersion version =
                 datasets.insertVersion(caller.organizationId(), id, number, count, changeNote, caller.userId());
+        datasets.insertItems(caller.organizationId(), id, number, items);
+        return new Change(find(caller.organizationId(), id), version);
+    }
+
+    private Change replaceAll(Caller caller, DatasetId id, int baseVersion, List<ItemDraft> items, String changeNote) {
+        var latest = lock(caller, id, baseVersion);
+        if (items.size() > ItemRules.MAX_ITEMS_PER_DATASET) {
+            throw new PromptlineException(
+                    ErrorCode.INVALID_UPLOAD,
+                    "The dataset would hold %d items, more than the limit of %d; nothing was imported."
+                            .formatted(items.size(), ItemRules.MAX_ITEMS_PER_DATASET));
+        }
+        int number = latest.version() + 1;
+        DatasetVersion version =
+                datasets.insertVersion(caller.organizationId(), id, number, items.size(), changeNote, caller.userId());
+        // The old items' ranges end first: the update would otherwise reach the items this version adds.
+        datasets.removeAllItems(caller.organizationId(), id, number);
         datasets.insertItems(caller.organizationId(), id, number, items);
         return new Change(find(caller.organizationId(), id), version);
     }

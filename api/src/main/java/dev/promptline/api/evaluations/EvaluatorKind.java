@@ -19,4 +19,14 @@ public interface EvaluatorKind {
      *     is not JSON Schema), before anything runs
      */
     Scorer configure(OrganizationId organizationId, JsonNode config);
+
+    /**
+     * Whether a scorer configured once may serve every later scoring of the same evaluator version: true when
+     * {@link #configure} reads nothing but the configuration, which never changes within a version. A kind that reads
+     * something else that can change (a judge's rubric prompt, which can be deleted) answers false and is configured at
+     * each use.
+     */
+    default boolean reusable() {
+        return true;
+    }
 }

@@ -26,6 +26,7 @@ public class EvaluatorService {
     private final EvaluatorRepository evaluators;
     private final EvaluatorKinds kinds;
     private final JsonMapper json;
+    private final ConfiguredScorers scorers = new ConfiguredScorers(ConfiguredScorers.MAX_ENTRIES);
 
     EvaluatorService(EvaluatorRepository evaluators, EvaluatorKinds kinds, JsonMapper json) {
         this.evaluators = evaluators;
@@ -113,7 +114,8 @@ public class EvaluatorService {
     /**
      * The evaluator at that version (latest when null), configured: what an experiment scores with. Unknown in the
      * organization is a 404; a type this service does not run (its module is not deployed) or a configuration that no
-     * longer works (a judge whose rubric prompt was deleted) is a 422 {@code EVALUATOR_UNAVAILABLE}.
+     * longer works (a judge whose rubric prompt was deleted) is a 422 {@code EVALUATOR_UNAVAILABLE}. The version is
+     * read each time (it may have been deleted), but configured only once per process ({@link ConfiguredScorers}).
      */
     public ConfiguredEvaluator configured(OrganizationId organizationId, EvaluatorId id, @Nullable Integer version) {
         var named = evaluators.findNamedVersion(organizationId, id, version).orElse(null);
@@ -129,7 +131,7 @@ public class EvaluatorService {
                                 .formatted(named.name(), pinned.type())));
         Scorer scorer;
         try {
-            scorer = kind.configure(organizationId, pinned.config());
+            scorer = scorers.scorer(kind, organizationId, pinned);
         } catch (InvalidEvaluatorConfigException e) {
             throw new PromptlineException(
                     ErrorCode.EVALUATOR_UNAVAILABLE,

@@ -87,6 +87,12 @@ final class LlmJudgeKind implements EvaluatorKind {
             JudgeScale scale,
             @Nullable Duration timeout) {}
 
+    /** Configuring reads the rubric prompt, which can be deleted or lose its label: checked again at each use. */
+    @Override
+    public boolean reusable() {
+        return false;
+    }
+
     @Override
     public Scorer configure(OrganizationId organizationId, JsonNode config) {
         Judge judge = parse(organizationId, config);

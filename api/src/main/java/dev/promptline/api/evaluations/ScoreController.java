@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -46,7 +47,7 @@ class ScoreController {
             @PathVariable UUID executionId,
             @Valid @RequestBody AddScoreRequest request) {
         Score score = scores.add(caller, executionId, request.name(), request.toValue(), request.comment());
-        return ResponseEntity.created(URI.create("/api/v1/executions/%s/scores".formatted(executionId)))
+        return ResponseEntity.created(URI.create("/api/v1/executions/%s/scores/%s".formatted(executionId, score.id())))
                 .body(ScoreResponse.from(new ScoreRepository.Attributed(score, null, null)));
     }
 
@@ -59,6 +60,22 @@ class ScoreController {
             @RequestParam(required = false) @Nullable Integer pageSize) {
         return scores.list(caller.organizationId(), executionId, pageToken, pageSize)
                 .map(ScoreResponse::from);
+    }
+
+    @GetMapping("/{scoreId}")
+    @Operation(summary = "One score of the execution")
+    ScoreResponse get(
+            @AuthenticationPrincipal Caller caller, @PathVariable UUID executionId, @PathVariable UUID scoreId) {
+        return ScoreResponse.from(scores.get(caller.organizationId(), executionId, scoreId));
+    }
+
+    @DeleteMapping("/{scoreId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(
+            summary = "Deletes a score given through the API (by its giver, an owner or an admin); a score an evaluator"
+                    + " gave goes only with its evaluator (409)")
+    void delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID executionId, @PathVariable UUID scoreId) {
+        scores.delete(caller, executionId, scoreId);
     }
 
     /**

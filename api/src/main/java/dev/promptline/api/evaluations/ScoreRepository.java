@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -44,6 +45,16 @@ class ScoreRepository {
 
             WHERE s.organization_id = :organizationId AND s.execution_id IN (:executionIds)
             ORDER BY s.execution_id, s.created_at, s.id
+            """;
+
+    private static final String FIND = "SELECT " + COLUMNS + """
+
+            WHERE s.organization_id = :organizationId AND s.execution_id = :executionId AND s.id = :id
+            """;
+
+    private static final String DELETE = """
+            DELETE FROM scores
+            WHERE organization_id = :organizationId AND execution_id = :executionId AND id = :id
             """;
 
     private final JdbcClient jdbc;
@@ -112,6 +123,24 @@ class ScoreRepository {
                 .param("limit", limit)
                 .query(ScoreRepository::map)
                 .list();
+    }
+
+    Optional<Attributed> find(OrganizationId organizationId, UUID executionId, UUID id) {
+        return jdbc.sql(FIND)
+                .param("organizationId", organizationId.value())
+                .param("executionId", executionId)
+                .param("id", id)
+                .query(ScoreRepository::map)
+                .optional();
+    }
+
+    boolean delete(OrganizationId organizationId, UUID executionId, UUID id) {
+        return jdbc.sql(DELETE)
+                        .param("organizationId", organizationId.value())
+                        .param("executionId", executionId)
+                        .param("id", id)
+                        .update()
+                > 0;
     }
 
     List<Attributed> listForExecutions(OrganizationId organizationId, Collection<UUID> executionIds) {

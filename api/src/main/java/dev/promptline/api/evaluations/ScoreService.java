@@ -1,8 +1,11 @@
 package dev.promptline.api.evaluations;
 
 import dev.promptline.api.executions.ExecutionService;
+import dev.promptline.api.platform.errors.ErrorCode;
+import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.tenancy.OrganizationId;
+import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
 import java.util.Collection;
@@ -98,6 +101,39 @@ public class ScoreService {
                 scores.listForExecution(organizationId, executionId, Cursor.decode(pageToken), size + 1),
                 size,
                 given -> new Cursor(given.score().createdAt(), given.score().id()));
+    }
+
+    /** One score of an execution of the organization; a 404 for any other, or for a score of another execution. */
+    ScoreRepository.Attributed get(OrganizationId organizationId, UUID executionId, UUID scoreId) {
+        return scores.find(organizationId, executionId, scoreId).orElseThrow(() -> notFound(scoreId));
+    }
+
+    /**
+     * Deletes a score given through the API: its giver may, and so may the organization's owners and admins. A score an
+     * evaluator gave cannot be deleted alone (409): it is part of an experiment's results and of what online evaluation
+     * aggregates; deleting the evaluator deletes every score it gave.
+     */
+    @Transactional
+    void delete(Caller caller, UUID executionId, UUID scoreId) {
+        Score score = get(caller.organizationId(), executionId, scoreId).score();
+        if (score.evaluatorVersionId() != null) {
+            throw new PromptlineException(
+                    ErrorCode.CONFLICT,
+                    "Score %s was given by an evaluator; it is part of the results that evaluator version gave, and"
+                                    .formatted(scoreId)
+                            + " goes only with the evaluator (DELETE /api/v1/evaluators/{id}).");
+        }
+        boolean giver = caller.userId().value().equals(score.createdBy());
+        if (!giver && !caller.role().isAtLeast(Role.ADMIN)) {
+            throw new PromptlineException(
+                    ErrorCode.FORBIDDEN, "Only the score's giver, an owner or an admin may delete it.");
+        }
+        scores.delete(caller.organizationId(), executionId, scoreId);
+    }
+
+    private static PromptlineException notFound(UUID scoreId) {
+        return new PromptlineException(
+                ErrorCode.RESOURCE_NOT_FOUND, "No score %s on this execution in this organization.".formatted(scoreId));
     }
 
     /** The first scores of an execution known to exist, for its record. */

@@ -10,9 +10,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** Uploading items as JSONL or CSV: all of a file becomes one version, or a bad line is named and nothing changes. */
+/**
+ * Uploading items as JSONL or CSV: all of a file becomes one version, or a bad line is named and nothing changes. The
+ * upload limit is lowered to 2 MB here, so that going over it stays cheap; the request body limit stays at 1 MB.
+ */
+@TestPropertySource(properties = "promptline.web.max-upload-size=2MB")
 class DatasetUploadsIT extends AuthenticatedApi {
     String owner;
     String id;
@@ -160,12 +165,67 @@ class DatasetUploadsIT extends AuthenticatedApi {
     }
 
     @Test
-    void aFileOverTheBodyLimitIsRefused() {
+    void aFileOverTheUploadLimitIsRefusedNamingIt() {
+        String line = "{\"input\": {\"ticket\": \"%s\"}}\n".formatted("x".repeat(1_000));
+        var response = upload(items + "?baseVersion=1", "application/x-ndjson", line.repeat(2_200));
+
+        JsonNode problem = assertProblem(response, 413, "PAYLOAD_TOO_LARGE", items);
+        assertThat(problem.get("detail").asString())
+                .isEqualTo("The upload exceeds the limit of 2097152 bytes (2 MB, MAX_UPLOAD_SIZE); split the file into"
+                        + " several uploads.");
+        assertNothingImported();
+    }
+
+    @Test
+    void aFileOverTheRequestBodyLimitButUnderTheUploadLimitIsImported() {
         String line = "{\"input\": {\"ticket\": \"%s\"}}\n".formatted("x".repeat(1_000));
         var response = upload(items + "?baseVersion=1", "application/x-ndjson", line.repeat(1_100));
 
-        assertProblem(response, 413, "PAYLOAD_TOO_LARGE", items);
-        assertNothingImported();
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(Http.json(response).get("itemCount").asInt()).isEqualTo(1_100);
+        assertProblem(
+                http.postJson(
+                        "/api/v1/datasets/" + id + "/items", "{\"pad\": \"" + "x".repeat(1_100_000) + "\"}", owner),
+                413,
+                "PAYLOAD_TOO_LARGE",
+                "/api/v1/datasets/" + id + "/items");
+    }
+
+    @Test
+    void aReplaceUploadMakesAVersionOfTheFilesItemsAlone() {
+        assertThat(upload(items + "?baseVersion=1", "application/x-ndjson", """
+                        {"input": {"ticket": "a"}}
+                        {"input": {"ticket": "b"}}
+                        """).statusCode())
+                .isEqualTo(201);
+
+        var response =
+                upload(items + "?baseVersion=2&replace=true&fileName=fresh.csv", "text/csv", "input.ticket\nc\n");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode version = Http.json(response);
+        assertThat(version.get("version").asInt()).isEqualTo(3);
+        assertThat(version.get("itemCount").asInt()).isEqualTo(1);
+        assertThat(version.get("changeNote").asString()).isEqualTo("replaced all items with fresh.csv (1 item)");
+        assertThat(stored("3"))
+                .extracting(item -> item.get("input").get("ticket").asString())
+                .containsExactly("c");
+        assertThat(stored("2"))
+                .extracting(item -> item.get("input").get("ticket").asString())
+                .containsExactly("a", "b");
+        assertThat(Http.json(http.get("/api/v1/datasets/" + id, owner))
+                        .get("itemCount")
+                        .asInt())
+                .isEqualTo(1);
+
+        var bad = upload(items + "?baseVersion=3&replace=true", "application/x-ndjson", "{\"input\": 1}\n");
+        assertProblem(bad, 400, "INVALID_UPLOAD", items);
+        assertThat(stored("latest")).as("a bad file replaces nothing").hasSize(1);
+        assertProblem(
+                upload(items + "?baseVersion=2&replace=true", "text/csv", "input.ticket\nd\n"),
+                409,
+                "VERSION_CONFLICT",
+                items);
     }
 
     private HttpResponse<String> upload(String path, String contentType, String body) {

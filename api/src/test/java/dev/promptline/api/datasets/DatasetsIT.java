@@ -104,6 +104,57 @@ class DatasetsIT extends AuthenticatedApi {
     }
 
     @Test
+    void editingAnItemMakesANewVersionWhereItKeepsItsPlace() {
+        String id = create(TICKETS);
+        String first = items(id, "1").getFirst().get("id").asString();
+
+        var edited = http.putJson(
+                "/api/v1/datasets/%s/items/%s?baseVersion=1".formatted(id, first),
+                "{\"input\": {\"ticket\": \"I was charged three times\"}, \"expectedOutput\": \"billing\","
+                        + " \"metadata\": {\"source\": \"support\"}}",
+                owner);
+
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+        JsonNode edit = Http.json(edited);
+        assertThat(edit.get("version").get("version").asInt()).isEqualTo(2);
+        assertThat(edit.get("version").get("itemCount").asInt()).isEqualTo(2);
+        assertThat(edit.get("version").get("changeNote").asString()).isEqualTo("edited item " + first);
+        String replacement = edit.get("item").get("id").asString();
+        assertThat(replacement).as("an edited item is a new item").isNotEqualTo(first);
+        assertThat(edit.get("item").get("addedInVersion").asInt()).isEqualTo(2);
+        assertThat(tickets(id, "1")).containsExactly("I was charged twice", "The app crashes");
+        assertThat(tickets(id, "2"))
+                .as("in the place of the item it replaces")
+                .containsExactly("I was charged three times", "The app crashes");
+        JsonNode now = items(id, "2").getFirst();
+        assertThat(now.get("id").asString()).isEqualTo(replacement);
+        assertThat(now.get("metadata").get("source").asString()).isEqualTo("support");
+        assertThat(now.get("metadata").has("priority"))
+                .as("the content is replaced, not merged")
+                .isFalse();
+        assertThat(items(id, "1").getFirst().get("removedInVersion").asInt()).isEqualTo(2);
+
+        String stalePath = "/api/v1/datasets/%s/items/%s?baseVersion=1".formatted(id, replacement);
+        assertProblem(
+                http.putJson(stalePath, "{\"input\": {\"ticket\": \"x\"}}", owner),
+                409,
+                "VERSION_CONFLICT",
+                "/api/v1/datasets/%s/items/%s".formatted(id, replacement));
+        String oldPath = "/api/v1/datasets/%s/items/%s".formatted(id, first);
+        assertProblem(
+                http.putJson(oldPath, "{\"input\": {\"ticket\": \"x\"}}", owner), 404, "RESOURCE_NOT_FOUND", oldPath);
+        String badPath = "/api/v1/datasets/%s/items/%s".formatted(id, replacement);
+        JsonNode bad = assertProblem(
+                http.putJson(badPath, "{\"input\": {\"bad name\": \"x\"}}", owner), 400, "INVALID_REQUEST", badPath);
+        assertThat(bad.get("errors").get(0).get("pointer").asString()).startsWith("#/input");
+        assertThat(Http.json(http.get("/api/v1/datasets/" + id, owner))
+                        .get("latestVersion")
+                        .asInt())
+                .as("refused edits make no version")
+                .isEqualTo(2);
+    }
+
+    @Test
     void aStaleBaseVersionIsAConflictAndChangesNothing() {
         String id = create(TICKETS);
         String add = "{\"baseVersion\": 1, \"items\": [{\"input\": {\"ticket\": \"c\"}}]}";
@@ -363,6 +414,13 @@ class DatasetsIT extends AuthenticatedApi {
                 "{\"baseVersion\": 1, \"items\": [{\"input\": {\"ticket\": \"x\"}}]}",
                 caller.bearer());
         String item = items(id, "latest").getFirst().get("id").asString();
+        var edited = http.putJson(base + "/items/" + item, "{\"input\": {\"ticket\": \"y\"}}", caller.bearer());
+        if (writes) {
+            assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+            item = items(id, "latest").getFirst().get("id").asString();
+        } else {
+            assertProblem(edited, 403, "FORBIDDEN", base + "/items/" + item);
+        }
         var removed = http.delete(base + "/items/" + item, caller.bearer());
         if (writes) {
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

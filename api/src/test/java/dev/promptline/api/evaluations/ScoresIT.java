@@ -221,6 +221,96 @@ class ScoresIT extends AuthenticatedApi {
     }
 
     @Test
+    void aScoreIsReadByTheIdItsLocationNames() {
+        var added = http.postJson(path, "{\"name\": \"helpfulness\", \"value\": 0.5, \"comment\": \"ok\"}", owner);
+        String id = Http.json(added).get("id").asString();
+
+        String location = added.headers().firstValue("Location").orElseThrow();
+        assertThat(location).isEqualTo(path + "/" + id);
+        var read = http.get(location, owner);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(Http.json(read)).isEqualTo(Http.json(added));
+    }
+
+    @Test
+    void aScoreOfAnotherExecutionOrOrganizationIsNotFound() {
+        String id = Http.json(http.postJson(path, "{\"name\": \"thumbs\", \"value\": true}", owner))
+                .get("id")
+                .asString();
+        String otherExecution = execute(owner, "account");
+        var other = tenants.create("other");
+
+        String wrongExecution = "/api/v1/executions/" + otherExecution + "/scores/" + id;
+        assertProblem(http.get(wrongExecution, owner), 404, "RESOURCE_NOT_FOUND", wrongExecution);
+        assertProblem(http.delete(wrongExecution, owner), 404, "RESOURCE_NOT_FOUND", wrongExecution);
+        assertProblem(http.get(path + "/" + id, other.owner().bearer()), 404, "RESOURCE_NOT_FOUND", path + "/" + id);
+        assertProblem(http.delete(path + "/" + id, other.owner().bearer()), 404, "RESOURCE_NOT_FOUND", path + "/" + id);
+        String unknown = path + "/" + UUID.randomUUID();
+        assertProblem(http.get(unknown, owner), 404, "RESOURCE_NOT_FOUND", unknown);
+        assertProblem(http.get(path + "/not-a-uuid", owner), 400, "INVALID_PARAMETER", path + "/not-a-uuid");
+        assertThat(http.get(path + "/" + id, owner).statusCode())
+                .as("still there")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theGiverOrAnOwnerOrAdminDeletesAScoreAndNobodyElse() {
+        Tenants.Member giver = acme.member("member");
+        Tenants.Member colleague = acme.member("member");
+        Tenants.Member viewer = acme.member("viewer");
+        Tenants.Member admin = acme.member("admin");
+        String mine = path + "/"
+                + Http.json(http.postJson(path, "{\"name\": \"thumbs\", \"value\": true}", giver.bearer()))
+                        .get("id")
+                        .asString();
+        String second = path + "/"
+                + Http.json(http.postJson(path, "{\"name\": \"topic\", \"value\": \"billing\"}", giver.bearer()))
+                        .get("id")
+                        .asString();
+
+        assertProblem(http.delete(mine, colleague.bearer()), 403, "FORBIDDEN", mine);
+        assertProblem(http.delete(mine, viewer.bearer()), 403, "FORBIDDEN", mine);
+        assertThat(http.get(mine, owner).statusCode())
+                .as("refused deletes change nothing")
+                .isEqualTo(200);
+
+        var deleted = http.delete(mine, giver.bearer());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        assertThat(deleted.body()).isEmpty();
+        assertProblem(http.get(mine, owner), 404, "RESOURCE_NOT_FOUND", mine);
+        assertProblem(http.delete(mine, giver.bearer()), 404, "RESOURCE_NOT_FOUND", mine);
+        assertThat(http.delete(second, admin.bearer()).statusCode()).isEqualTo(204);
+        assertThat(Http.json(http.get(path, owner)).get("items").isEmpty()).isTrue();
+        assertThat(Http.json(http.get("/api/v1/executions/" + execution, owner))
+                        .get("scores")
+                        .isEmpty())
+                .as("gone from the execution's record too")
+                .isTrue();
+    }
+
+    @Test
+    void anEvaluatorsScoreGoesOnlyWithItsEvaluator() {
+        var organization = new OrganizationId(acme.organizationId);
+        String valid = create("{\"name\": \"valid\", \"type\": \"json_valid\"}");
+        ConfiguredEvaluator evaluator =
+                evaluators.configured(organization, new EvaluatorId(UUID.fromString(valid)), null);
+        Score score = scores.record(
+                organization,
+                UUID.fromString(execution),
+                evaluator,
+                evaluator.scorer().score(new Subject(Map.of(), null, "{}", null, null)));
+        String scorePath = path + "/" + score.id();
+
+        assertThat(Http.json(http.get(scorePath, owner))
+                        .get("evaluator")
+                        .get("id")
+                        .asString())
+                .isEqualTo(valid);
+        assertProblem(http.delete(scorePath, owner), 409, "CONFLICT", scorePath);
+        assertThat(http.get(scorePath, owner).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void configuredIsANotFoundForAnUnknownEvaluatorOrVersion() {
         var organization = new OrganizationId(acme.organizationId);
         String id = create("{\"name\": \"valid\", \"type\": \"json_valid\"}");

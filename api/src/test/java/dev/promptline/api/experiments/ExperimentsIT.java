@@ -418,6 +418,59 @@ class ExperimentsIT extends AuthenticatedApi {
     }
 
     @Test
+    void anExperimentPinnedToAnOlderDatasetVersionRunsItsItemsAfterEditsDeletesAndAReplaceUpload() {
+        String prompt = registry.prompt(registry.echoModel(), "{{answer}}");
+        String dataset = dataset(item("a", "a"), item("b", "b"), item("c", "c"));
+        List<JsonNode> items = Http.json(http.get("/api/v1/datasets/" + dataset + "/versions/1/items", owner))
+                .get("items")
+                .valueStream()
+                .toList();
+        var edited = http.putJson(
+                "/api/v1/datasets/%s/items/%s?baseVersion=1"
+                        .formatted(dataset, items.get(1).get("id").asString()),
+                item("B", "B"),
+                owner);
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+        var deleted = http.delete(
+                "/api/v1/datasets/%s/items/%s?baseVersion=2"
+                        .formatted(dataset, items.get(2).get("id").asString()),
+                owner);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        var replaced =
+                http.send(http.request("/api/v1/datasets/" + dataset + "/items/upload?baseVersion=3&replace=true")
+                        .header("Authorization", owner)
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(item("z", "z")))
+                        .build());
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(201);
+
+        assertThat(outputs(startOn(prompt, dataset, 1))).containsExactly("a", "b", "c");
+        assertThat(outputs(startOn(prompt, dataset, 2))).containsExactly("a", "B", "c");
+        assertThat(outputs(startOn(prompt, dataset, 3))).containsExactly("a", "B");
+        assertThat(outputs(startOn(prompt, dataset, 4))).containsExactly("z");
+    }
+
+    private String startOn(String prompt, String dataset, int datasetVersion) {
+        var created = http.postJson(
+                "/api/v1/experiments",
+                "{\"promptId\": \"%s\", \"datasetId\": \"%s\", \"datasetVersion\": %d}"
+                        .formatted(prompt, dataset, datasetVersion),
+                owner);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = Http.json(created).get("id").asString();
+        assertThat(awaitEnded(id).get("status").asString()).isEqualTo("completed");
+        return id;
+    }
+
+    private List<String> outputs(String experiment) {
+        return Http.json(http.get("/api/v1/experiments/" + experiment + "/runs", owner))
+                .get("items")
+                .valueStream()
+                .map(run -> run.get("output").asString())
+                .toList();
+    }
+
+    @Test
     void viewersReadButOnlyMembersStartCancelOrRerun() {
         String prompt = registry.prompt(registry.echoModel(), "{{answer}}");
         String dataset = dataset(item("a", "a"));

@@ -98,9 +98,12 @@ class LeaderboardsIT extends AuthenticatedApi {
         assertThat(leaderboard(benchmark)).as("rebuilt from PostgreSQL").isEqualTo(first);
 
         awaitCompleted(experiment(2));
-        assertThat(leaderboard(benchmark).get("rows"))
-                .as("the new entry, not the old copy")
-                .hasSize(2);
+        // The entry is written just after the experiment reads as completed (on its ExperimentEnded event), and drops
+        // the copy once committed: a read in between still gets the old copy, so wait for the entry, not the status.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(leaderboard(benchmark).get("rows"))
+                        .as("the new entry, not the old copy")
+                        .hasSize(2));
     }
 
     @Test
@@ -185,6 +188,10 @@ class LeaderboardsIT extends AuthenticatedApi {
 
         awaitCompleted(experiment(1));
         awaitCompleted(experiment(2));
+        // The entries are written just after the experiments read as completed (on their ExperimentEnded events).
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(leaderboard(benchmark).get("rows")).hasSize(2));
         assertThat(move(1, null, owner).statusCode()).isEqualTo(200);
 
         var refused = move(2, null, owner);

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -20,26 +21,35 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Caps request bodies. A declared {@code Content-Length} over the limit is refused before anything is read; a chunked
  * body is counted as it is read and fails at the limit, so a client cannot stream an unbounded body into a JSON parser.
+ * File uploads (a dataset's items as JSONL or CSV, {@link #UPLOAD}) have a limit of their own, larger: a file of a few
+ * thousand items is megabytes, while a JSON request body stays small.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class BodyLimitFilter extends OncePerRequestFilter {
+    /** The paths of file uploads, which take {@code MAX_UPLOAD_SIZE} instead of {@code MAX_REQUEST_BODY_SIZE}. */
+    static final Pattern UPLOAD = Pattern.compile("/api/v1/datasets/[^/]+/items/upload");
+
     private final long maxBytes;
+    private final long maxUploadBytes;
 
     BodyLimitFilter(WebProperties properties) {
         this.maxBytes = properties.maxRequestBodySize().toBytes();
+        this.maxUploadBytes = properties.maxUploadSize().toBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean upload = UPLOAD.matcher(request.getRequestURI()).matches();
+        long limit = upload ? maxUploadBytes : maxBytes;
         long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            ProblemErrorController.describe(request, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge(maxBytes));
+        if (declared > limit) {
+            ProblemErrorController.describe(request, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge(limit, upload));
             response.sendError(HttpStatus.CONTENT_TOO_LARGE.value());
             return;
         }
-        chain.doFilter(declared >= 0 ? request : new LimitedRequest(request, maxBytes), response);
+        chain.doFilter(declared >= 0 ? request : new LimitedRequest(request, limit, upload), response);
     }
 
     static boolean isBodyTooLarge(HttpMessageNotReadableException e) {
@@ -60,31 +70,40 @@ class BodyLimitFilter extends OncePerRequestFilter {
         return "The request body is too large.";
     }
 
-    private static String tooLarge(long maxBytes) {
-        return "The request body exceeds the limit of %d bytes.".formatted(maxBytes);
+    private static String tooLarge(long maxBytes, boolean upload) {
+        return upload
+                ? "The upload exceeds the limit of %d bytes (%s, MAX_UPLOAD_SIZE); split the file into several uploads."
+                        .formatted(maxBytes, readable(maxBytes))
+                : "The request body exceeds the limit of %d bytes.".formatted(maxBytes);
+    }
+
+    private static String readable(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB" : bytes + " bytes";
     }
 
     static final class BodyTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        BodyTooLargeException(long maxBytes) {
-            super(tooLarge(maxBytes));
+        BodyTooLargeException(long maxBytes, boolean upload) {
+            super(tooLarge(maxBytes, upload));
         }
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
         private final long maxBytes;
+        private final boolean upload;
         private @Nullable ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, long maxBytes) {
+        LimitedRequest(HttpServletRequest request, long maxBytes, boolean upload) {
             super(request);
             this.maxBytes = maxBytes;
+            this.upload = upload;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedInputStream(super.getInputStream(), maxBytes);
+                stream = new LimitedInputStream(super.getInputStream(), maxBytes, upload);
             }
             return stream;
         }
@@ -93,11 +112,13 @@ class BodyLimitFilter extends OncePerRequestFilter {
     private static final class LimitedInputStream extends ServletInputStream {
         private final ServletInputStream delegate;
         private final long maxBytes;
+        private final boolean upload;
         private long read;
 
-        LimitedInputStream(ServletInputStream delegate, long maxBytes) {
+        LimitedInputStream(ServletInputStream delegate, long maxBytes, boolean upload) {
             this.delegate = delegate;
             this.maxBytes = maxBytes;
+            this.upload = upload;
         }
 
         @Override
@@ -121,7 +142,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
         private void count(int n) throws BodyTooLargeException {
             read += n;
             if (read > maxBytes) {
-                throw new BodyTooLargeException(maxBytes);
+                throw new BodyTooLargeException(maxBytes, upload);
             }
         }
 

@@ -11,12 +11,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param corsAllowedOrigins origins (scheme://host[:port]) whose browsers may call {@code /api/**}; empty allows none
  * @param maxRequestBodySize the largest request body accepted; larger ones get 413
+ * @param maxUploadSize the largest file upload accepted (a dataset's JSONL or CSV items), instead of
+ *     {@code maxRequestBodySize}; larger ones get 413
  */
 @ConfigurationProperties("promptline.web")
 @Validated
 public record WebProperties(
         @DefaultValue List<String> corsAllowedOrigins,
-        @DefaultValue("1MB") DataSize maxRequestBodySize) {
+        @DefaultValue("1MB") DataSize maxRequestBodySize,
+        @DefaultValue("50MB") DataSize maxUploadSize) {
     public WebProperties {
         corsAllowedOrigins = corsAllowedOrigins.stream()
                 .map(String::strip)

@@ -14,15 +14,18 @@ class WebPropertiesTest {
         WebProperties properties = bind(Map.of());
         assertThat(properties.corsAllowedOrigins()).isEmpty();
         assertThat(properties.maxRequestBodySize()).isEqualTo(DataSize.ofMegabytes(1));
+        assertThat(properties.maxUploadSize()).isEqualTo(DataSize.ofMegabytes(50));
     }
 
     @Test
     void commaSeparatedOriginsAreTrimmedAndBlanksDropped() {
         WebProperties properties = bind(Map.of(
                 "promptline.web.cors-allowed-origins", "https://a.example, https://b.example ,",
-                "promptline.web.max-request-body-size", "256KB"));
+                "promptline.web.max-request-body-size", "256KB",
+                "promptline.web.max-upload-size", "5MB"));
         assertThat(properties.corsAllowedOrigins()).containsExactly("https://a.example", "https://b.example");
         assertThat(properties.maxRequestBodySize()).isEqualTo(DataSize.ofKilobytes(256));
+        assertThat(properties.maxUploadSize()).isEqualTo(DataSize.ofMegabytes(5));
     }
 
     private static WebProperties bind(Map<String, String> values) {

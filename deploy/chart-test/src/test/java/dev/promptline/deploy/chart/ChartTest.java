@@ -259,6 +259,25 @@ class ChartTest {
         }
     }
 
+    /**
+     * A dataset upload (MAX_UPLOAD_SIZE, 50MB) is the largest body the service accepts, so nginx must let it through:
+     * at MAX_REQUEST_BODY_SIZE (1MB) nginx would answer its own 413, in HTML, before the service could say why.
+     */
+    @Test
+    void theNginxIngressLetsThroughTheUploadsTheServiceAccepts() {
+        RenderedChart chart = RenderedChart.render("values-production.yaml");
+        Container api = container(apiDeployment(chart).getSpec().getTemplate().getSpec(), "api")
+                .orElseThrow();
+
+        assertThat(environment(chart, api))
+                .containsEntry("MAX_REQUEST_BODY_SIZE", "1MB")
+                .containsEntry("MAX_UPLOAD_SIZE", "50MB");
+        assertThat(chart.all(Ingress.class))
+                .singleElement()
+                .satisfies(ingress -> assertThat(ingress.getMetadata().getAnnotations())
+                        .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "50m"));
+    }
+
     /** The runtime container's gRPC probes on its port, and the preStop sleep that lets the api let go of it first. */
     private static void servesGrpcAndDrains(Container runtime) {
         assertThat(runtime.getPorts())
