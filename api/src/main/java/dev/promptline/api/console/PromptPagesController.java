@@ -21,6 +21,7 @@ import dev.promptline.api.prompts.Prompt;
 import dev.promptline.api.prompts.PromptId;
 import dev.promptline.api.prompts.PromptService;
 import dev.promptline.api.prompts.PromptVersion;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * two versions, and moving a label (promote or roll back) after a confirmation that shows what changes. Everything
  * goes through {@link PromptService}, as the REST API does, so label policies apply here too.
  */
+// Pages, not API: kept out of the OpenAPI document.
+@Hidden
 @Controller
 class PromptPagesController {
     private static final int PAGE_SIZE = 25;

@@ -1,5 +1,6 @@
 package dev.promptline.api.console;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +13,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /** Signing in with an API key, and out. The key is read once and never written back into any page. */
+// Pages, not API: kept out of the OpenAPI document.
+@Hidden
 @Controller
 class SignInController {
     static final String PROMPTS = "/console/prompts";
