@@ -42,6 +42,14 @@ class ApiKeyRepository {
             WHERE k.prefix = :prefix
             """;
 
+    private static final String FIND_FOR_REAUTHENTICATION =
+            "SELECT " + COLUMNS + ", k.secret_hash, u.role, o.disabled_at IS NOT NULL AS organization_disabled" + """
+             FROM api_keys k
+             JOIN users u ON u.organization_id = k.organization_id AND u.id = k.user_id
+             JOIN organizations o ON o.id = k.organization_id
+            WHERE k.id = :id
+            """;
+
     private static final String INSERT = """
             INSERT INTO api_keys (organization_id, user_id, name, prefix, secret_hash, expires_at)
             VALUES (:organizationId, :userId, :name, :prefix, :secretHash, :expiresAt)
@@ -115,12 +123,24 @@ class ApiKeyRepository {
     public Optional<StoredKey> findForAuthentication(String prefix) {
         return jdbc.sql(FIND_FOR_AUTHENTICATION)
                 .param("prefix", prefix)
-                .query((row, n) -> new StoredKey(
-                        map(row, n),
-                        row.getBytes("secret_hash"),
-                        Role.fromValue(row.getString("role")),
-                        row.getBoolean("organization_disabled")))
+                .query(ApiKeyRepository::mapStored)
                 .optional();
+    }
+
+    /** By id and never cached: what a console session re-checks on every request. */
+    Optional<StoredKey> findForReauthentication(UUID id) {
+        return jdbc.sql(FIND_FOR_REAUTHENTICATION)
+                .param("id", id)
+                .query(ApiKeyRepository::mapStored)
+                .optional();
+    }
+
+    private static StoredKey mapStored(ResultSet row, int rowNumber) throws SQLException {
+        return new StoredKey(
+                map(row, rowNumber),
+                row.getBytes("secret_hash"),
+                Role.fromValue(row.getString("role")),
+                row.getBoolean("organization_disabled"));
     }
 
     boolean existsFor(OrganizationId organizationId, UserId userId) {

@@ -45,17 +45,25 @@ public class ApiKeyService implements CallerAuthenticator {
         Instant now = clock.instant();
         return ApiKeySecret.parse(bearerToken)
                 .flatMap(secret -> keys.findForAuthentication(secret.prefix())
-                        .filter(stored -> secret.matches(stored.secretHash()))
-                        .filter(stored -> stored.key().isUsableAt(now))
-                        .filter(stored -> !stored.organizationDisabled()))
-                .map(stored -> {
-                    touch(stored.key().id(), now);
-                    return new Caller(
-                            stored.key().organizationId(),
-                            stored.key().userId(),
-                            stored.role(),
-                            stored.key().id());
-                });
+                        .filter(stored -> secret.matches(stored.secretHash())))
+                .flatMap(stored -> usableCaller(stored, now));
+    }
+
+    @Override
+    public Optional<Caller> reauthenticate(UUID apiKeyId) {
+        return keys.findForReauthentication(apiKeyId).flatMap(stored -> usableCaller(stored, clock.instant()));
+    }
+
+    private Optional<Caller> usableCaller(ApiKeyRepository.StoredKey stored, Instant now) {
+        if (!stored.key().isUsableAt(now) || stored.organizationDisabled()) {
+            return Optional.empty();
+        }
+        touch(stored.key().id(), now);
+        return Optional.of(new Caller(
+                stored.key().organizationId(),
+                stored.key().userId(),
+                stored.role(),
+                stored.key().id()));
     }
 
     /** Issues a key for a user of the caller's organization; nobody can issue a key more powerful than their own. */

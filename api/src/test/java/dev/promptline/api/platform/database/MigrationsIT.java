@@ -67,6 +67,7 @@ class MigrationsIT {
                         "api_keys",
                         "benchmark_metrics",
                         "benchmarks",
+                        "console_sessions",
                         "dataset_items",
                         "dataset_versions",
                         "datasets",

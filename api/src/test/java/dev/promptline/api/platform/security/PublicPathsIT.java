@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.IsolatedDatabase;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +25,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 /**
  * Denied by default: these paths, and only these, answer without a key. Every other handler the service maps, today's
  * and any added later, is called here without a key and must refuse it, so a new endpoint cannot be public by
- * accident.
+ * accident. The console under {@code /console} refuses as a browser expects: a page redirects to its sign-in page and
+ * a state-changing request without the console's CSRF token is 403; its sign-in page and static assets are its only
+ * public paths.
  */
 @Import(PublicPathsIT.NewEndpoint.class)
 class PublicPathsIT extends IsolatedDatabase {
@@ -37,7 +40,8 @@ class PublicPathsIT extends IsolatedDatabase {
             "/v3/api-docs/{group}",
             "/v3/api-docs.yaml/{group}",
             "/swagger-ui.html",
-            "/error");
+            "/error",
+            "/console/sign-in");
 
     @LocalServerPort
     int port;
@@ -69,6 +73,8 @@ class PublicPathsIT extends IsolatedDatabase {
                                 .as(method + " " + path)
                                 .isEqualTo(401);
                         assertThat(response.body()).contains("\"authentication_error\"");
+                    } else if (path.equals("/console") || path.startsWith("/console/")) {
+                        assertConsoleRefusal(method, path, response);
                     } else {
                         assertProblem(response, 401, "UNAUTHENTICATED", path);
                     }
@@ -85,8 +91,23 @@ class PublicPathsIT extends IsolatedDatabase {
                         "GET /reports/new",
                         "POST /api/v1/users",
                         "POST /api/v1/api-keys/{apiKeyId}/revoke",
-                        "POST /v1/chat/completions");
-        assertThat(publicSeen).contains("/error", "/v3/api-docs");
+                        "POST /v1/chat/completions",
+                        "GET /console/prompts",
+                        "GET /console/prompts/{promptId}",
+                        "POST /console/prompts/{promptId}/labels/move");
+        assertThat(publicSeen).contains("/error", "/v3/api-docs", "/console/sign-in");
+    }
+
+    private static void assertConsoleRefusal(String method, String path, HttpResponse<String> response) {
+        if (method.equals("GET")) {
+            assertThat(response.statusCode()).as(method + " " + path).isEqualTo(302);
+            assertThat(response.headers().firstValue("Location"))
+                    .as(method + " " + path)
+                    .hasValueSatisfying(location -> assertThat(location).endsWith("/console/sign-in"));
+        } else {
+            assertThat(response.statusCode()).as(method + " " + path).isEqualTo(403);
+            assertThat(response.body()).as(method + " " + path).contains("security token");
+        }
     }
 
     @Test
@@ -97,6 +118,13 @@ class PublicPathsIT extends IsolatedDatabase {
             assertThat(http.get(path).statusCode()).as(path).isEqualTo(200);
         }
         assertThat(http.get("/swagger-ui.html").statusCode()).isIn(200, 302);
+        for (String path : List.of(
+                "/console/sign-in",
+                "/console/assets/console.css",
+                "/console/assets/vendor/htmx.org/dist/htmx.min.js",
+                "/console/assets/vendor/htmx-ext-sse/sse.js")) {
+            assertThat(http.get(path).statusCode()).as(path).isEqualTo(200);
+        }
     }
 
     /** An endpoint someone adds outside /api without thinking of security: it must not be public. */

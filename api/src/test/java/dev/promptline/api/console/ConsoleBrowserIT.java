@@ -1,0 +1,261 @@
+package dev.promptline.api.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptline.api.testing.AuthenticatedApi;
+import dev.promptline.api.testing.Http;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console end to end in Debian's headless Chromium (packages chromium and chromium-driver): sign in with a key,
+ * search the prompts, open one, diff two versions, promote a version through the confirmation, sign out; and as a
+ * viewer, no write action on the page. Each page is photographed at 1280 px and 390 px into docs/console/.
+ */
+class ConsoleBrowserIT extends AuthenticatedApi {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String TRIAGE = """
+            {"name": "support-triage", "description": "Sorts incoming tickets", "tags": ["support", "triage"],
+             "template": {"format": "chat", "messages": [
+                 {"role": "system", "content": "You triage tickets for {{product}}."},
+                 {"role": "user", "content": "{{ticket}}"}]},
+             "parameters": {"temperature": 0}, "commitMessage": "First triage prompt"}
+            """;
+    private static final String TRIAGE_V2 = """
+            {"baseVersion": 1, "template": {"format": "chat", "messages": [
+                 {"role": "system", "content": "You triage tickets for {{product}}.\\nAnswer with one word: bug, billing or other."},
+                 {"role": "user", "content": "{{ticket}}"}]},
+             "parameters": {"temperature": 0.2, "maxTokens": 5}, "commitMessage": "Answer with one word"}
+            """;
+    private static final String SUMMARY = """
+            {"name": "billing-summary", "description": "Summarises invoices", "tags": ["billing"],
+             "template": {"format": "text", "text": "Summarise {{invoice}}"}, "commitMessage": "first"}
+            """;
+
+    private Path profile;
+    private ChromeDriverService service;
+    private WebDriver browser;
+    private WebDriverWait wait;
+    private String promptId;
+
+    @BeforeEach
+    void startChromium() throws IOException {
+        String owner = acme.owner().bearer();
+        promptId = Http.json(http.postJson("/api/v1/prompts", TRIAGE, owner))
+                .get("id")
+                .asString();
+        assertThat(http.postJson("/api/v1/prompts/" + promptId + "/versions", TRIAGE_V2, owner)
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(http.putJson("/api/v1/prompts/" + promptId + "/labels/production", "{\"version\": 1}", owner)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(http.postJson("/api/v1/prompts", SUMMARY, owner).statusCode())
+                .isEqualTo(201);
+
+        // Readable names in the screenshots.
+        jdbc.sql("UPDATE users SET email = 'ada@acme.example', name = 'Ada Lovelace' WHERE id = ?")
+                .param(acme.owner().userId())
+                .update();
+
+        profile = Files.createTempDirectory("console-chromium-");
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        var options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,900");
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterEach
+    void stopChromium() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void aMemberSignsInFindsAPromptDiffsTwoVersionsPromotesOneAndSignsOut() {
+        open("/console/prompts");
+        wait.until(ExpectedConditions.urlContains("/console/sign-in"));
+        screenshot("sign-in");
+
+        signIn(acme.owner().key());
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#prompt-list .prompt-link"), 2));
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof htmx"))
+                .as("htmx loaded from the jar under the CSP")
+                .isEqualTo("object");
+        screenshot("prompts");
+
+        WebElement name = browser.findElement(By.id("name"));
+        name.sendKeys("supp");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#prompt-list .prompt-link"), 1));
+        wait.until(ExpectedConditions.urlContains("name=supp"));
+        assertThat(browser.findElement(By.cssSelector("#prompt-list .prompt-link"))
+                        .getText())
+                .isEqualTo("support-triage");
+
+        browser.findElement(By.linkText("support-triage")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("versions")));
+        assertThat(browser.findElement(By.id("versions")).getText())
+                .contains("First triage prompt", "Answer with one word");
+        assertThat(browser.findElement(By.id("labels")).getText()).contains("production", "version 1");
+        screenshot("prompt");
+
+        new Select(browser.findElement(By.id("diff-from"))).selectByValue("1");
+        new Select(browser.findElement(By.id("diff-to"))).selectByValue("2");
+        browser.findElement(By.id("show-diff")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("template-diff")));
+        assertThat(texts("#template-diff tr.added")).contains("Answer with one word: bug, billing or other.");
+        assertThat(texts("#parameters-diff tr.removed")).contains("temperature: 0.0");
+        assertThat(texts("#parameters-diff tr.added")).contains("temperature: 0.2", "maxTokens: 5");
+        screenshot("diff");
+
+        open("/console/prompts/" + promptId);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("move-form")));
+        WebElement label = browser.findElement(By.id("move-label"));
+        label.clear();
+        label.sendKeys("production");
+        new Select(browser.findElement(By.id("move-version"))).selectByValue("2");
+        browser.findElement(By.id("review-move")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("confirm-move")));
+        assertThat(browser.findElement(By.id("move-summary")).getText())
+                .contains("Promote production from version 1 to version 2");
+        assertThat(texts("#template-diff tr.added")).contains("Answer with one word: bug, billing or other.");
+        screenshot("move");
+
+        browser.findElement(By.id("confirm-move")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+        assertThat(browser.findElement(By.id("notice")).getText())
+                .isEqualTo("The label 'production' now points at version 2.");
+        assertThat(browser.findElement(By.id("labels")).getText()).contains("production", "version 2");
+        assertThat(jdbc.sql("""
+                                SELECT v.version FROM prompt_labels l JOIN prompt_versions v ON v.id = l.prompt_version_id
+                                 WHERE l.prompt_id = ? AND l.name = 'production'
+                                """)
+                        .param(java.util.UUID.fromString(promptId))
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(2);
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "You are signed out."));
+        open("/console/prompts");
+        wait.until(ExpectedConditions.urlContains("/console/sign-in"));
+    }
+
+    @Test
+    void aViewerSeesTheVersionsButNoWriteAction() {
+        open("/console/sign-in");
+        signIn(acme.member("viewer").key());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("prompt-list")));
+
+        open("/console/prompts/" + promptId);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("versions")));
+
+        assertThat(browser.findElements(By.id("move-form"))).isEmpty();
+        assertThat(browser.findElements(By.id("review-move"))).isEmpty();
+        assertThat(browser.findElement(By.tagName("header")).getText()).contains("viewer");
+        assertThat(browser.findElements(By.id("diff-form")))
+                .as("reading is allowed")
+                .hasSize(1);
+        screenshot("prompt-viewer");
+    }
+
+    /** Types the key and presses Enter, as a keyboard user would. */
+    private void signIn(String key) {
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("apiKey")));
+        browser.findElement(By.id("apiKey")).sendKeys(key, Keys.ENTER);
+        wait.until(ExpectedConditions.urlContains("/console/prompts"));
+    }
+
+    private void open(String path) {
+        browser.get("http://127.0.0.1:" + port + path);
+    }
+
+    private List<String> texts(String css) {
+        return browser.findElements(By.cssSelector(css)).stream()
+                .map(row -> row.findElement(By.cssSelector("td.text")).getText())
+                .toList();
+    }
+
+    /** The page at a desktop width and at a phone's, into docs/console/ of the repository. */
+    private void screenshot(String name) {
+        Path folder = repositoryRoot().resolve("docs/console");
+        try {
+            Files.createDirectories(folder);
+            for (int width : new int[] {1280, 390}) {
+                browser.manage().window().setSize(new Dimension(width, width == 390 ? 844 : 900));
+                wait.until(driver -> ((JavascriptExecutor) driver)
+                        .executeScript("return window.innerWidth")
+                        .toString()
+                        .equals(String.valueOf(width)));
+                File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+                Files.copy(
+                        shot.toPath(),
+                        folder.resolve(name + "-" + width + ".png"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path path = here; path != null; path = path.getParent()) {
+            if (Files.exists(path.resolve("mvnw")) && Files.isDirectory(path.resolve("docs"))) {
+                return path;
+            }
+        }
+        return here;
+    }
+}
