@@ -6,7 +6,20 @@ package dev.promptline.api.executions;
  */
 public interface ExecutionListener {
     /** Does nothing: the caller waits for the finished record. */
-    ExecutionListener NONE = new ExecutionListener() {};
+    ExecutionListener NONE = new ExecutionListener() {
+        @Override
+        public boolean watchesTokens() {
+            return false;
+        }
+    };
+
+    /**
+     * Whether {@link #token} is to be called. A listener that says no is not woken for each token of a paced answer;
+     * it still hears every other event.
+     */
+    default boolean watchesTokens() {
+        return true;
+    }
 
     /** The runtime accepted the execution; its record is written. */
     default void started(Execution execution) {}

@@ -24,12 +24,8 @@ final class ExecutionRun {
     private final ExecutionRecords records;
     private final ExecutionProperties properties;
     private ExecutionListener listener;
-    private final StringBuilder output = new StringBuilder();
-    // What was streamed and tried so far: what an execution stopped before its terminal event is charged for.
-    private int deltas;
+    // Announced so far: what an execution stopped before its terminal event is charged for, with the output.
     private int attempts;
-    private final long startNanos = System.nanoTime();
-    private long firstTokenNanos;
     private @Nullable Instant startedAt;
 
     ExecutionRun(
@@ -57,28 +53,21 @@ final class ExecutionRun {
         while (true) {
             RuntimeEvent event;
             try {
-                event = call.next(output.isEmpty() ? DISCONNECT_PROBE : properties.heartbeat());
+                event = call.next(call.output().isEmpty() ? DISCONNECT_PROBE : properties.heartbeat());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 registration.shutDown();
                 return stopped(ExecutionError.SHUTDOWN, RunningExecutions.SHUTTING_DOWN);
             }
             switch (event) {
-                case null -> notify(output.isEmpty() ? ExecutionListener::probe : ExecutionListener::idle);
+                case null -> notify(call.output().isEmpty() ? ExecutionListener::probe : ExecutionListener::idle);
                 case RuntimeEvent.Started started -> {
                     startedAt = Instant.now();
                     records.markRunning(pending, startedAt);
                     notify(watcher -> watcher.started(pending));
                 }
                 case RuntimeEvent.AttemptStarted attempt -> attempts = Math.max(attempts, attempt.attempt());
-                case RuntimeEvent.TokenDelta delta -> {
-                    if (output.isEmpty()) {
-                        firstTokenNanos = System.nanoTime();
-                    }
-                    deltas++;
-                    output.append(delta.text());
-                    notify(watcher -> watcher.token(delta.text()));
-                }
+                case RuntimeEvent.TokenDelta delta -> notify(watcher -> watcher.token(delta.text()));
                 case RuntimeEvent.Completed completed -> {
                     return ExecutionOutcome.succeeded(
                             completed.output(),
@@ -122,11 +111,12 @@ final class ExecutionRun {
      * each token delta is one output token, input tokens unknown (0), and the attempts it announced.
      */
     private ExecutionOutcome stopped(ExecutionError error, String message) {
-        return failure(error, message, new ExecutionOutcome.Usage(0, deltas, attempts));
+        return failure(
+                error, message, new ExecutionOutcome.Usage(0, call.output().deltas(), attempts));
     }
 
     private ExecutionOutcome failure(ExecutionError error, String message, ExecutionOutcome.Usage usage) {
-        return ExecutionOutcome.failed(error, message, output.toString(), usage, timing());
+        return ExecutionOutcome.failed(error, message, call.output().text(), usage, timing());
     }
 
     /** Tells the watcher; one that went away is not told again, and its execution stops unless configured not to. */
@@ -142,8 +132,10 @@ final class ExecutionRun {
     }
 
     private ExecutionOutcome.Timing timing() {
+        long startNanos = call.startNanos();
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+        StreamedOutput output = call.output();
         return new ExecutionOutcome.Timing(
-                elapsedMs, output.isEmpty() ? null : (firstTokenNanos - startNanos) / 1_000_000);
+                elapsedMs, output.isEmpty() ? null : (output.firstTokenNanos() - startNanos) / 1_000_000);
     }
 }

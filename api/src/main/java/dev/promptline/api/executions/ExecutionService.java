@@ -99,7 +99,8 @@ public class ExecutionService {
                         models.providerCredential(plan.model()),
                         plan.messages(),
                         plan.input().parameters()),
-                plan.timeout());
+                plan.timeout(),
+                listener.watchesTokens());
         var registration = running.register(pending.id(), call);
         try {
             var run = new ExecutionRun(pending, call, registration, records, properties, listener);

@@ -17,19 +17,32 @@ import org.jspecify.annotations.Nullable;
  * One Execute call to the runtime, read by one thread at its own pace. Inbound flow control is manual: the runtime
  * sends a few events ahead and then waits until the reader takes them, so a slow SSE client holds back the stream
  * instead of filling memory.
+ *
+ * <p>The output is collected as it arrives, on the call's event thread. A reader that does not watch tokens (a plain
+ * JSON answer, an experiment) is not handed the deltas at all: it would be woken for every token of a paced answer
+ * only to append it, and it reads the output at the end instead.
  */
 final class RuntimeCall {
     /** Events the runtime may send ahead of the reader. */
     private static final int WINDOW = 32;
 
     private final BlockingQueue<RuntimeEvent> events = new LinkedBlockingQueue<>();
+    private final StreamedOutput output = new StreamedOutput();
+    private final boolean handsOutTokens;
+    private final long startNanos = System.nanoTime();
     private volatile @Nullable ClientCallStreamObserver<ExecuteRequest> call;
 
-    private RuntimeCall() {}
+    private RuntimeCall(boolean handsOutTokens) {
+        this.handsOutTokens = handsOutTokens;
+    }
 
-    /** Starts the call; its deadline bounds the whole execution. */
-    static RuntimeCall start(ManagedChannel channel, ExecuteRequest request, Duration timeout) {
-        var runtimeCall = new RuntimeCall();
+    /**
+     * Starts the call; its deadline bounds the whole execution.
+     *
+     * @param handsOutTokens whether {@link #next} returns the token deltas; they are in {@link #output()} either way
+     */
+    static RuntimeCall start(ManagedChannel channel, ExecuteRequest request, Duration timeout, boolean handsOutTokens) {
+        var runtimeCall = new RuntimeCall(handsOutTokens);
         AgentRuntimeServiceGrpc.newStub(channel)
                 .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .execute(request, runtimeCall.new Observer());
@@ -45,6 +58,16 @@ final class RuntimeCall {
             current.request(1);
         }
         return event;
+    }
+
+    /** {@link System#nanoTime()} when the call was started: where latency and time to first token count from. */
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** What the runtime streamed so far. */
+    StreamedOutput output() {
+        return output;
     }
 
     /** Cancels the call: the runtime stops the graph and aborts the provider request. */
@@ -65,7 +88,10 @@ final class RuntimeCall {
         @Override
         public void onNext(ExecuteResponse response) {
             RuntimeEvent event = RuntimeContract.event(response);
-            if (event != null) {
+            if (event instanceof RuntimeEvent.TokenDelta delta) {
+                output.append(delta.text());
+            }
+            if (event != null && (handsOutTokens || !(event instanceof RuntimeEvent.TokenDelta))) {
                 events.add(event);
             } else {
                 // Not handed to the reader, so ask for the next one here.

@@ -442,6 +442,11 @@ class ExperimentRunner implements SmartLifecycle {
                 experiment.id().value());
         ExecutionListener linker = new ExecutionListener() {
             @Override
+            public boolean watchesTokens() {
+                return false;
+            }
+
+            @Override
             public void started(Execution execution) {
                 try {
                     experiments.setExecution(run.id(), id, execution.id());

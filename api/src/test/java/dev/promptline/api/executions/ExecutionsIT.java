@@ -195,6 +195,25 @@ class ExecutionsIT extends AuthenticatedApi {
     }
 
     @Test
+    void aPlainExecutionStoppedMidAnswerKeepsWhatWasStreamed() {
+        // A plain caller is not handed the tokens as they come; the call collects them, and the record keeps them.
+        String prompt = prompt(openAiModel(""), "hi");
+        OPENAI.enqueue(
+                Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j").tokenInterval(Duration.ofMillis(300)));
+
+        var response = http.postJson("/api/v1/prompts/" + prompt + "/execute", "{\"timeout\": \"1.5s\"}", owner);
+
+        assertProblem(response, 504, "EXECUTION_TIMED_OUT", "/api/v1/prompts/" + prompt + "/execute");
+        JsonNode stored = Http.json(http.get(
+                "/api/v1/executions/" + Http.json(response).get("executionId").asString(), owner));
+        String output = stored.get("output").asString();
+        assertThat(output).isNotEmpty().hasSizeLessThan(10);
+        assertThat("abcdefghij").startsWith(output);
+        assertThat(stored.get("usage").get("outputTokens").asInt()).isEqualTo(output.length());
+        assertThat(stored.get("timeToFirstTokenMs").asLong()).isBetween(0L, 1_000L);
+    }
+
+    @Test
     void listsExecutionsNewestFirstWithFiltersAndPages() {
         String echo = model("{\"provider\": \"echo\", \"name\": \"echo\", \"providerModelId\": \"echo\"}");
         String first = prompt(echo, "one");
