@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param promptVersion the version's number, read with the row
  * @param error why it did not succeed; null for a success and while it runs
+ * @param traceId the OpenTelemetry trace it ran in; null when tracing is off
  */
 public record Execution(
         UUID id,
@@ -40,6 +41,7 @@ public record Execution(
         @Nullable Integer attempts,
         @Nullable UUID createdBy,
         @Nullable String requestId,
+        @Nullable String traceId,
         Instant createdAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
@@ -56,7 +58,12 @@ public record Execution(
 
     /** The record written before the runtime is called: what runs, and nothing of how it ends yet. */
     static Execution pending(
-            UUID id, ExecutionPlan plan, @Nullable UserId createdBy, @Nullable String requestId, Instant createdAt) {
+            UUID id,
+            ExecutionPlan plan,
+            @Nullable UserId createdBy,
+            @Nullable String requestId,
+            @Nullable String traceId,
+            Instant createdAt) {
         var version = plan.version();
         var model = plan.model();
         return new Execution(
@@ -82,6 +89,7 @@ public record Execution(
                 null,
                 createdBy == null ? null : createdBy.value(),
                 requestId,
+                traceId,
                 createdAt,
                 null,
                 null,
@@ -116,6 +124,7 @@ public record Execution(
                 usage.attempts() == 0 ? null : usage.attempts(),
                 createdBy,
                 requestId,
+                traceId,
                 createdAt,
                 startedAt,
                 finishedAt,

@@ -29,7 +29,7 @@ class ExecutionRepository {
             e.id, e.organization_id, e.prompt_id, e.prompt_version_id, v.version AS prompt_version, e.model_id,
             e.provider, e.provider_model_id, e.input::text AS input, e.output, e.tokens_input, e.tokens_output,
             e.latency_ms, e.time_to_first_token_ms, e.cost_usd, e.status, e.error_code, e.error_message,
-            e.finish_reason, e.attempts, e.created_by, e.request_id, e.created_at, e.started_at, e.finished_at,
+            e.finish_reason, e.attempts, e.created_by, e.request_id, e.trace_id, e.created_at, e.started_at, e.finished_at,
             e.deadline_at""";
     private static final String FROM = """
 
@@ -59,11 +59,11 @@ class ExecutionRepository {
 
     private static final String INSERT = """
             INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
-                                    provider_model_id, input, status, created_by, request_id, runner, created_at,
-                                    deadline_at, experiment_id)
+                                    provider_model_id, input, status, created_by, request_id, trace_id, runner,
+                                    created_at, deadline_at, experiment_id)
             VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
-                    CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :runner, :createdAt, :deadlineAt,
-                    :experimentId)
+                    CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :traceId, :runner, :createdAt,
+                    :deadlineAt, :experimentId)
             """;
     private static final String MARK_RUNNING = """
             UPDATE executions
@@ -160,6 +160,7 @@ class ExecutionRepository {
                 .addValue("input", json.writeValueAsString(execution.input()))
                 .addValue("createdBy", execution.createdBy())
                 .addValue("requestId", execution.requestId())
+                .addValue("traceId", execution.traceId())
                 .addValue("runner", open.runner())
                 .addValue("experimentId", open.experimentId())
                 .addValue("createdAt", Timestamp.from(execution.createdAt()))
@@ -274,6 +275,7 @@ class ExecutionRepository {
                 row.getObject("attempts", Integer.class),
                 row.getObject("created_by", UUID.class),
                 row.getString("request_id"),
+                row.getString("trace_id"),
                 instant(row, "created_at"),
                 nullableInstant(row, "started_at"),
                 nullableInstant(row, "finished_at"),

@@ -23,6 +23,7 @@ final class ExecutionRun {
     private final RunningExecutions.Running registration;
     private final ExecutionRecords records;
     private final ExecutionProperties properties;
+    private final ExecutionTracing.ExecutionSpan span;
     private ExecutionListener listener;
     // Announced so far: what an execution stopped before its terminal event is charged for, with the output.
     private int attempts;
@@ -34,13 +35,15 @@ final class ExecutionRun {
             RunningExecutions.Running registration,
             ExecutionRecords records,
             ExecutionProperties properties,
-            ExecutionListener listener) {
+            ExecutionListener listener,
+            ExecutionTracing.ExecutionSpan span) {
         this.pending = pending;
         this.call = call;
         this.registration = registration;
         this.records = records;
         this.properties = properties;
         this.listener = listener;
+        this.span = span;
     }
 
     /** When the runtime accepted it; null if it never did. */
@@ -66,7 +69,10 @@ final class ExecutionRun {
                     records.markRunning(pending, startedAt);
                     notify(watcher -> watcher.started(pending));
                 }
-                case RuntimeEvent.AttemptStarted attempt -> attempts = Math.max(attempts, attempt.attempt());
+                case RuntimeEvent.AttemptStarted attempt -> {
+                    attempts = Math.max(attempts, attempt.attempt());
+                    span.attempt(attempt.attempt());
+                }
                 case RuntimeEvent.TokenDelta delta -> notify(watcher -> watcher.token(delta.text()));
                 case RuntimeEvent.Completed completed -> {
                     return ExecutionOutcome.succeeded(

@@ -36,6 +36,7 @@ public class ExecutionService {
     private final IdempotencyKeys idempotencyKeys;
     private final ExecutionRunner runner;
     private final ExecutionProperties properties;
+    private final ExecutionTracing tracing;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
     ExecutionService(
@@ -47,7 +48,8 @@ public class ExecutionService {
             RunningExecutions running,
             IdempotencyKeys idempotencyKeys,
             ExecutionRunner runner,
-            ExecutionProperties properties) {
+            ExecutionProperties properties,
+            ExecutionTracing tracing) {
         this.planner = planner;
         this.records = records;
         this.repository = repository;
@@ -57,6 +59,7 @@ public class ExecutionService {
         this.idempotencyKeys = idempotencyKeys;
         this.runner = runner;
         this.properties = properties;
+        this.tracing = tracing;
     }
 
     /** A finished execution, or (replayed) the one an earlier request with the same idempotency key started. */
@@ -69,28 +72,39 @@ public class ExecutionService {
      */
     public Result execute(ExecutionRequest request, ExecutionListener listener) {
         ExecutionPlan plan = planner.plan(request);
-        Execution pending =
-                Execution.pending(ids.generate(), plan, request.initiatedBy(), RequestId.current(), Instant.now());
+        var span = tracing.start(plan);
+        Execution pending = Execution.pending(
+                ids.generate(), plan, request.initiatedBy(), RequestId.current(), span.traceId(), Instant.now());
         var idempotency = request.idempotency();
-        if (idempotency != null) {
-            Optional<UUID> earlier = idempotencyKeys.claim(
-                    request.organizationId(), idempotency.key(), idempotency.fingerprint(), pending.id());
-            if (earlier.isPresent()) {
-                return new Result(get(request.organizationId(), earlier.get()), true);
-            }
-        }
         try {
-            records.open(pending, runner.id(), request.experimentId());
-        } catch (RuntimeException e) {
             if (idempotency != null) {
-                idempotencyKeys.release(request.organizationId(), idempotency.key());
+                Optional<UUID> earlier = idempotencyKeys.claim(
+                        request.organizationId(), idempotency.key(), idempotency.fingerprint(), pending.id());
+                if (earlier.isPresent()) {
+                    Execution replayed = get(request.organizationId(), earlier.get());
+                    span.replayed(replayed);
+                    return new Result(replayed, true);
+                }
             }
+            try {
+                records.open(pending, runner.id(), request.experimentId());
+            } catch (RuntimeException e) {
+                if (idempotency != null) {
+                    idempotencyKeys.release(request.organizationId(), idempotency.key());
+                }
+                throw e;
+            }
+            Execution finished = run(pending, plan, listener, span);
+            span.finished(finished);
+            return new Result(finished, false);
+        } catch (RuntimeException e) {
+            span.failed(e);
             throw e;
         }
-        return new Result(run(pending, plan, listener), false);
     }
 
-    private Execution run(Execution pending, ExecutionPlan plan, ExecutionListener listener) {
+    private Execution run(
+            Execution pending, ExecutionPlan plan, ExecutionListener listener, ExecutionTracing.ExecutionSpan span) {
         var call = RuntimeCall.start(
                 runtime.channel(),
                 RuntimeRequests.execute(
@@ -103,7 +117,7 @@ public class ExecutionService {
                 listener.watchesTokens());
         var registration = running.register(pending.id(), call);
         try {
-            var run = new ExecutionRun(pending, call, registration, records, properties, listener);
+            var run = new ExecutionRun(pending, call, registration, records, properties, listener, span);
             ExecutionOutcome outcome = run.toEnd();
             return records.finish(pending, plan.model(), outcome, run.startedAt());
         } catch (DataAccessResourceFailureException e) {

@@ -170,6 +170,7 @@ class RecordWriterIT extends IsolatedDatabase {
                 null,
                 null,
                 null,
+                null,
                 now,
                 null,
                 null,

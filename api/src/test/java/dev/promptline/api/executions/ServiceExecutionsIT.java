@@ -119,7 +119,7 @@ class ServiceExecutionsIT extends AuthenticatedApi {
     @Test
     void aRunThatEndsAfterASweepClosedItsRecordAnswersWithWhatTheRecordSays() {
         ExecutionPlan plan = planner.plan(ExecutionRequest.of(organization, prompt, Map.of("ticket", "late")));
-        Execution pending = Execution.pending(UUID.randomUUID(), plan, null, null, Instant.now());
+        Execution pending = Execution.pending(UUID.randomUUID(), plan, null, null, null, Instant.now());
         records.open(pending, "test-runner", null);
         // The run outlived its deadline and the grace: a sweep closed it meanwhile.
         assertThat(records.abandonPastDeadline(Instant.now().plus(Duration.ofHours(1)), "swept in the test"))
