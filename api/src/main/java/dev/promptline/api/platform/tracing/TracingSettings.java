@@ -21,9 +21,11 @@ import org.springframework.core.env.MapPropertySource;
  * service that does not trace pays nothing per request for it.
  */
 final class TracingSettings implements EnvironmentPostProcessor, Ordered {
-    static final String TRACES_ENDPOINT = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-    static final String ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    static final String SAMPLING_PROBABILITY = "TRACING_SAMPLING_PROBABILITY";
+    // Bound in application.yaml to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT and
+    // TRACING_SAMPLING_PROBABILITY; read here after it, before the auto-configurations are chosen.
+    static final String TRACES_ENDPOINT = "promptline.tracing.traces-endpoint";
+    static final String ENDPOINT = "promptline.tracing.endpoint";
+    static final String SAMPLING_PROBABILITY = "promptline.tracing.sampling-probability";
 
     /** What tracing adds to the context; Boot's no-op tracer stands in for them when tracing is off. */
     static final List<String> TRACING_AUTO_CONFIGURATIONS = List.of(
