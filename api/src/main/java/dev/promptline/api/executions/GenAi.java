@@ -15,7 +15,6 @@ final class GenAi {
     static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
     static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("gen_ai.system");
     static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
-    static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
     static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
     static final AttributeKey<List<String>> FINISH_REASONS =
@@ -50,9 +49,8 @@ final class GenAi {
 
     /** What the record says of how it ended: tokens, finish reason, cost, and the error's code when it failed. */
     static Attributes outcome(Execution execution) {
-        AttributesBuilder attributes = Attributes.builder()
-                .put(STATUS, execution.status().value())
-                .put(RESPONSE_MODEL, execution.providerModelId());
+        AttributesBuilder attributes =
+                Attributes.builder().put(STATUS, execution.status().value());
         if (execution.tokensInput() != null) {
             attributes.put(INPUT_TOKENS, execution.tokensInput().longValue());
         }
