@@ -73,19 +73,7 @@ record ChatCompletionRequest(
         if (body == null || !body.isObject()) {
             throw invalid(null, "The request body must be a JSON object.");
         }
-        for (String field : body.propertyNames()) {
-            JsonNode value = body.get(field);
-            if (value.isNull()) {
-                continue;
-            }
-            String reason = REFUSED.get(field);
-            if (reason != null) {
-                throw unsupported(field, "'%s' is not supported: %s.".formatted(field, reason));
-            }
-            if (!KNOWN.contains(field)) {
-                throw invalid(field, "Unrecognized request argument supplied: " + field);
-            }
-        }
+        checkFields(body, KNOWN, REFUSED);
         refuseUnlessDefault(body);
         String model = text(body, "model");
         if (model == null || model.isBlank()) {
@@ -357,6 +345,25 @@ record ChatCompletionRequest(
 
     private static String format(double bound) {
         return bound == Math.rint(bound) ? String.valueOf((long) bound) : String.valueOf(bound);
+    }
+
+    /**
+     * Refuses a field this endpoint cannot honour (400 naming it and why) and one it does not know, as OpenAI does;
+     * a null field is as good as absent.
+     */
+    static void checkFields(JsonNode body, Set<String> known, Map<String, String> refused) {
+        for (String field : body.propertyNames()) {
+            if (body.get(field).isNull()) {
+                continue;
+            }
+            String reason = refused.get(field);
+            if (reason != null) {
+                throw unsupported(field, "'%s' is not supported: %s.".formatted(field, reason));
+            }
+            if (!known.contains(field)) {
+                throw invalid(field, "Unrecognized request argument supplied: " + field);
+            }
+        }
     }
 
     static OpenAiException invalid(@Nullable String param, String message) {

@@ -78,18 +78,7 @@ record ResponsesRequest(
         if (body == null || !body.isObject()) {
             throw invalid(null, "The request body must be a JSON object.");
         }
-        for (String field : body.propertyNames()) {
-            if (body.get(field).isNull()) {
-                continue;
-            }
-            String reason = REFUSED.get(field);
-            if (reason != null) {
-                throw unsupported(field, "'%s' is not supported: %s.".formatted(field, reason));
-            }
-            if (!KNOWN.contains(field)) {
-                throw invalid(field, "Unrecognized request argument supplied: " + field);
-            }
-        }
+        ChatCompletionRequest.checkFields(body, KNOWN, REFUSED);
         refuseUnlessDefault(body);
         String model = text(body, "model");
         JsonNode prompt = body.get("prompt");
