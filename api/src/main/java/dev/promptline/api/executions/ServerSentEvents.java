@@ -1,9 +1,6 @@
 package dev.promptline.api.executions;
 
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,19 +15,17 @@ import tools.jackson.databind.json.JsonMapper;
  * problem detail with its status code. Written by the request's own thread only.
  */
 final class ServerSentEvents implements ExecutionListener {
-    private final HttpServletResponse response;
+    private final EventStreamBody body;
     private final JsonMapper json;
-    private OutputStream out = OutputStream.nullOutputStream();
-    private boolean open;
     private @Nullable UUID executionId;
 
     ServerSentEvents(HttpServletResponse response, JsonMapper json) {
-        this.response = response;
+        this.body = new EventStreamBody(response);
         this.json = json;
     }
 
     boolean isOpen() {
-        return open;
+        return body.isOpen();
     }
 
     /** The execution the stream is about, once it started. */
@@ -41,18 +36,7 @@ final class ServerSentEvents implements ExecutionListener {
 
     @Override
     public void started(Execution execution) {
-        response.setStatus(200);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-cache");
-        // Tells nginx-style proxies not to buffer the stream.
-        response.setHeader("X-Accel-Buffering", "no");
-        try {
-            out = response.getOutputStream();
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
-        open = true;
+        body.open();
         executionId = execution.id();
         var started = new LinkedHashMap<String, Object>();
         started.put("executionId", execution.id());
@@ -69,27 +53,24 @@ final class ServerSentEvents implements ExecutionListener {
 
     @Override
     public void idle() {
-        if (open) {
-            write(": keep-alive\n\n");
-        }
+        body.keepAlive();
     }
 
-    /** An empty comment: two bytes, enough to find a closed connection on the next one. */
     @Override
     public void probe() {
-        if (open) {
-            write(":\n\n");
-        }
+        body.probe();
     }
 
     void completed(Execution execution) {
         event("completed", ExecutionResponse.from(execution));
+        body.end();
     }
 
     void failed(Execution execution, Map<String, Object> problem) {
         var failed = new LinkedHashMap<>(problem);
         failed.put("execution", ExecutionResponse.from(execution));
         event("failed", failed);
+        body.end();
     }
 
     /** Ends a stream whose execution has no finished record to show: the problem, and the id to look it up by. */
@@ -97,18 +78,10 @@ final class ServerSentEvents implements ExecutionListener {
         var failed = new LinkedHashMap<>(problem);
         failed.put("executionId", executionId);
         event("failed", failed);
+        body.end();
     }
 
     private void event(String name, Object data) {
-        write("event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n");
-    }
-
-    private void write(String frame) {
-        try {
-            out.write(frame.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
+        body.write("event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n");
     }
 }

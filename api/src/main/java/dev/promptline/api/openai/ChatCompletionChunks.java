@@ -1,10 +1,8 @@
 package dev.promptline.api.openai;
 
+import dev.promptline.api.executions.EventStreamBody;
 import dev.promptline.api.executions.Execution;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +19,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChatCompletionChunks implements AnswerStream {
     private final HttpServletResponse response;
+    private final EventStreamBody body;
     private final OpenAiJson json;
     private final String model;
     private final boolean includeUsage;
-    private OutputStream out = OutputStream.nullOutputStream();
-    private boolean open;
     private String id = "";
     private long created;
 
     ChatCompletionChunks(HttpServletResponse response, OpenAiJson json, String model, boolean includeUsage) {
         this.response = response;
+        this.body = new EventStreamBody(response);
         this.json = json;
         this.model = model;
         this.includeUsage = includeUsage;
@@ -38,24 +36,13 @@ final class ChatCompletionChunks implements AnswerStream {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return body.isOpen();
     }
 
     @Override
     public void started(Execution execution) {
-        response.setStatus(200);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-cache");
-        // Tells nginx-style proxies not to buffer the stream.
-        response.setHeader("X-Accel-Buffering", "no");
         response.setHeader(ChatCompletions.EXECUTION_ID_HEADER, execution.id().toString());
-        try {
-            out = response.getOutputStream();
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
-        open = true;
+        body.open();
         id = ChatCompletions.completionId(execution);
         created = execution.createdAt().getEpochSecond();
         var delta = new LinkedHashMap<String, Object>();
@@ -71,17 +58,12 @@ final class ChatCompletionChunks implements AnswerStream {
 
     @Override
     public void idle() {
-        if (open) {
-            write(": keep-alive\n\n");
-        }
+        body.keepAlive();
     }
 
-    /** An empty comment: two bytes, enough to find a closed connection on the next one. */
     @Override
     public void probe() {
-        if (open) {
-            write(":\n\n");
-        }
+        body.probe();
     }
 
     /** The last choice chunk with its finish reason, the usage chunk if asked for, and {@code [DONE]}. */
@@ -94,13 +76,15 @@ final class ChatCompletionChunks implements AnswerStream {
             chunk.put("usage", ChatCompletions.usage(execution));
             data(chunk);
         }
-        write("data: [DONE]\n\n");
+        body.write("data: [DONE]\n\n");
+        body.end();
     }
 
     /** Ends an open stream with OpenAI's error event. */
     @Override
     public void failed(OpenAiError error, @Nullable Execution execution) {
         data(error.body());
+        body.end();
     }
 
     private void choice(Map<String, Object> delta, @Nullable String finishReason) {
@@ -127,15 +111,6 @@ final class ChatCompletionChunks implements AnswerStream {
     }
 
     private void data(Object data) {
-        write("data: " + json.write(data) + "\n\n");
-    }
-
-    private void write(String frame) {
-        try {
-            out.write(frame.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
+        body.write("data: " + json.write(data) + "\n\n");
     }
 }

@@ -1,10 +1,8 @@
 package dev.promptline.api.openai;
 
+import dev.promptline.api.executions.EventStreamBody;
 import dev.promptline.api.executions.Execution;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +18,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResponseEvents implements AnswerStream {
     private final HttpServletResponse response;
+    private final EventStreamBody body;
     private final OpenAiJson json;
     private final ResponsesRequest request;
     private final StringBuilder text = new StringBuilder();
-    private OutputStream out = OutputStream.nullOutputStream();
     private @Nullable Execution started;
     private long sequence;
 
     ResponseEvents(HttpServletResponse response, OpenAiJson json, ResponsesRequest request) {
         this.response = response;
+        this.body = new EventStreamBody(response);
         this.json = json;
         this.request = request;
     }
@@ -40,17 +39,8 @@ final class ResponseEvents implements AnswerStream {
 
     @Override
     public void started(Execution execution) {
-        response.setStatus(200);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
         response.setHeader(ChatCompletions.EXECUTION_ID_HEADER, execution.id().toString());
-        try {
-            out = response.getOutputStream();
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
+        body.open();
         started = execution;
         event("response.created", Map.of("response", Responses.inProgress(execution, request)));
         event("response.in_progress", Map.of("response", Responses.inProgress(execution, request)));
@@ -72,16 +62,12 @@ final class ResponseEvents implements AnswerStream {
 
     @Override
     public void idle() {
-        if (isOpen()) {
-            write(": keep-alive\n\n");
-        }
+        body.keepAlive();
     }
 
     @Override
     public void probe() {
-        if (isOpen()) {
-            write(":\n\n");
-        }
+        body.probe();
     }
 
     @Override
@@ -97,11 +83,13 @@ final class ResponseEvents implements AnswerStream {
                 "response.output_item.done",
                 Map.of("output_index", 0, "item", Responses.message(execution, "completed", output)));
         event("response.completed", Map.of("response", Responses.response(execution, request)));
+        body.end();
     }
 
     @Override
     public void failed(OpenAiError error, @Nullable Execution execution) {
         event("response.failed", Map.of("response", Responses.failed(execution, execution(), request, error)));
+        body.end();
     }
 
     private Execution execution() {
@@ -130,15 +118,6 @@ final class ResponseEvents implements AnswerStream {
         event.put("type", type);
         event.put("sequence_number", sequence++);
         event.putAll(fields);
-        write("event: " + type + "\ndata: " + json.write(event) + "\n\n");
-    }
-
-    private void write(String frame) {
-        try {
-            out.write(frame.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new ClientGoneException(e);
-        }
+        body.write("event: " + type + "\ndata: " + json.write(event) + "\n\n");
     }
 }

@@ -13,12 +13,16 @@ import dev.promptline.api.testing.ServiceProcess;
 import dev.promptline.api.testing.TestDatabases;
 import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,33 @@ class ShutdownIT extends AuthenticatedApi {
 
             assertEndedAsShutdown(events);
             assertThat(sidecar.isAlive()).isTrue();
+        }
+    }
+
+    /** The answer is written after the execution ended: the process waits for it before it closes connections. */
+    @Test
+    void aPlainRequestRunningWhenTheApiStopsPastItsGraceIsAnsweredAsShutdown() throws Exception {
+        int runtimePort = ServiceProcess.freePort();
+        try (var sidecar = RuntimeSidecar.start(
+                        runtimePort, Map.of("MODEL_ALLOWED_HOSTS", "127.0.0.1", "RUNTIME_SHUTDOWN_GRACE", "60s"));
+                var api = startApi(runtimePort)) {
+            var http = new Http(api.port);
+            String prompt = prompt(http);
+            int before = OPENAI.requestCount();
+            CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(
+                    () -> http.postJson("/api/v1/prompts/" + prompt + "/execute", BODY, owner));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> OPENAI.requestCount() > before);
+
+            assertThat(api.terminate(Duration.ofSeconds(60))).as(api.output()).isZero();
+
+            HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            JsonNode problem = Http.json(response);
+            assertThat(problem.get("code").asString()).isEqualTo("SERVICE_SHUTTING_DOWN");
+            ExecutionRow row =
+                    ExecutionRow.read(jdbc, problem.get("executionId").asString());
+            assertThat(row.status()).isEqualTo("failed");
+            assertThat(row.errorCode()).isEqualTo("shutdown");
         }
     }
 
@@ -149,6 +180,11 @@ class ShutdownIT extends AuthenticatedApi {
     }
 
     private EventStream open(Http api) {
+        return EventStream.open(api, "/api/v1/prompts/" + prompt(api) + "/execute", BODY, owner);
+    }
+
+    /** A prompt on its own model, answered slowly by the fake provider. */
+    private String prompt(Http api) {
         String model = Http.json(api.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"custom\", \"name\": \"slow-" + UUID.randomUUID()
@@ -157,14 +193,13 @@ class ShutdownIT extends AuthenticatedApi {
                         owner))
                 .get("id")
                 .asString();
-        String prompt = Http.json(api.postJson(
+        return Http.json(api.postJson(
                         "/api/v1/prompts",
                         "{\"name\": \"p-" + UUID.randomUUID() + "\", \"modelId\": \"" + model
                                 + "\", \"template\": {\"format\": \"text\", \"text\": \"Triage {{ticket}}\"}}",
                         owner))
                 .get("id")
                 .asString();
-        return EventStream.open(api, "/api/v1/prompts/" + prompt + "/execute", BODY, owner);
     }
 
     /** A second api process on this class's database, its runtime the sidecar, with a 1 s grace. */
