@@ -1,6 +1,7 @@
 package dev.promptline.api.executions;
 
 import dev.promptline.api.models.Model;
+import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptVersion;
@@ -20,4 +21,17 @@ record ExecutionPlan(
         Model model,
         ExecutionInput input,
         List<ChatMessage> messages,
-        Duration timeout) {}
+        Duration timeout) {
+
+    /** The same plan with its output capped at {@code maxTokens}. */
+    ExecutionPlan withMaxTokens(int maxTokens) {
+        var capped = input.parameters().overriddenBy(new ModelParameters(null, null, maxTokens, null));
+        return new ExecutionPlan(
+                organizationId,
+                version,
+                model,
+                new ExecutionInput(input.variables(), capped, input.messages()),
+                messages,
+                timeout);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.promptline.api.executions;
 
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often unfinished executions past their deadline are failed
  * @param sweepGrace how long past its deadline an execution may stay unfinished before a sweep fails it
  * @param idempotencyTtl how long an Idempotency-Key is remembered
+ * @param budgetMaxOutputTokens the output limit of an execution under a spend cap that nothing else limited, so that
+ *     its worst case is known
  */
 @ConfigurationProperties("promptline.executions")
 @Validated
@@ -27,4 +30,5 @@ record ExecutionProperties(
         @DefaultValue("true") boolean cancelOnDisconnect,
         @DefaultValue("60s") Duration sweepInterval,
         @DefaultValue("30s") Duration sweepGrace,
-        @DefaultValue("24h") Duration idempotencyTtl) {}
+        @DefaultValue("24h") Duration idempotencyTtl,
+        @DefaultValue("4096") @Positive int budgetMaxOutputTokens) {}

@@ -9,6 +9,7 @@ import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
 import dev.promptline.api.platform.web.RequestId;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,6 +38,7 @@ public class ExecutionService {
     private final ExecutionRunner runner;
     private final ExecutionProperties properties;
     private final ExecutionTracing tracing;
+    private final ExecutionBudgets budgets;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
     ExecutionService(
@@ -49,7 +51,8 @@ public class ExecutionService {
             IdempotencyKeys idempotencyKeys,
             ExecutionRunner runner,
             ExecutionProperties properties,
-            ExecutionTracing tracing) {
+            ExecutionTracing tracing,
+            ExecutionBudgets budgets) {
         this.planner = planner;
         this.records = records;
         this.repository = repository;
@@ -60,6 +63,7 @@ public class ExecutionService {
         this.runner = runner;
         this.properties = properties;
         this.tracing = tracing;
+        this.budgets = budgets;
     }
 
     /** A finished execution, or (replayed) the one an earlier request with the same idempotency key started. */
@@ -71,30 +75,37 @@ public class ExecutionService {
      * the returned record. A replayed result may still be running: {@link #awaitEnd} waits for it.
      */
     public Result execute(ExecutionRequest request, ExecutionListener listener) {
-        ExecutionPlan plan = planner.plan(request);
-        var span = tracing.start(plan);
-        Execution pending = Execution.pending(
-                ids.generate(), plan, request.initiatedBy(), RequestId.current(), span.traceId(), Instant.now());
+        ExecutionPlan planned = planner.plan(request);
+        var span = tracing.start(planned);
+        UUID id = ids.generate();
         var idempotency = request.idempotency();
         try {
             if (idempotency != null) {
                 Optional<UUID> earlier = idempotencyKeys.claim(
-                        request.organizationId(), idempotency.key(), idempotency.fingerprint(), pending.id());
+                        request.organizationId(), idempotency.key(), idempotency.fingerprint(), id);
                 if (earlier.isPresent()) {
                     Execution replayed = get(request.organizationId(), earlier.get());
                     span.replayed(replayed);
                     return new Result(replayed, true);
                 }
             }
+            ExecutionBudgets.Charge charge = null;
+            Execution pending;
             try {
+                charge = budgets.charge(planned);
+                pending = Execution.pending(
+                        id, charge.plan(), request.initiatedBy(), RequestId.current(), span.traceId(), Instant.now());
                 records.open(pending, runner.id(), request.experimentId());
             } catch (RuntimeException e) {
+                if (charge != null) {
+                    budgets.settle(charge.reservation(), BigDecimal.ZERO); // nothing ran
+                }
                 if (idempotency != null) {
                     idempotencyKeys.release(request.organizationId(), idempotency.key());
                 }
                 throw e;
             }
-            Execution finished = run(pending, plan, listener, span);
+            Execution finished = run(pending, charge, listener, span);
             span.finished(finished);
             return new Result(finished, false);
         } catch (RuntimeException e) {
@@ -104,7 +115,12 @@ public class ExecutionService {
     }
 
     private Execution run(
-            Execution pending, ExecutionPlan plan, ExecutionListener listener, ExecutionTracing.ExecutionSpan span) {
+            Execution pending,
+            ExecutionBudgets.Charge charge,
+            ExecutionListener listener,
+            ExecutionTracing.ExecutionSpan span) {
+        ExecutionPlan plan = charge.plan();
+        Execution finished = null;
         var call = RuntimeCall.start(
                 runtime.channel(),
                 RuntimeRequests.execute(
@@ -119,7 +135,8 @@ public class ExecutionService {
         try {
             var run = new ExecutionRun(pending, call, registration, records, properties, listener, span);
             ExecutionOutcome outcome = run.toEnd();
-            return records.finish(pending, plan.model(), outcome, run.startedAt());
+            finished = records.finish(pending, plan.model(), outcome, run.startedAt());
+            return finished;
         } catch (DataAccessResourceFailureException e) {
             // Whatever the runtime still does would be paid for and never recorded.
             registration.cancel("The API could not record the execution");
@@ -134,6 +151,7 @@ public class ExecutionService {
             registration.cancel("The API failed while running the execution");
             throw e;
         } finally {
+            budgets.settle(charge.reservation(), finished == null ? null : finished.costUsd());
             running.unregister(pending.id());
         }
     }

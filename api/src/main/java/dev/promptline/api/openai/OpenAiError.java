@@ -33,9 +33,13 @@ record OpenAiError(
 
     /**
      * Whether a retry of the same request can get another answer. The SDKs retry 408, 409, 429 and 5xx unless told
-     * otherwise by {@code x-should-retry}; any other 4xx (a bad field, a missing prompt) fails the same way again.
+     * otherwise by {@code x-should-retry}; any other 4xx (a bad field, a missing prompt) fails the same way again, and
+     * so does a spent quota until it resets.
      */
     boolean retryable() {
+        if (OpenAiErrors.INSUFFICIENT_QUOTA.equals(type)) {
+            return false;
+        }
         return status < 400 || status >= 500 || status == 408 || status == 409 || status == 429;
     }
 

@@ -18,6 +18,8 @@ final class OpenAiErrors {
     static final String PERMISSION = "permission_error";
     static final String RATE_LIMIT = "rate_limit_error";
     static final String SERVER = "server_error";
+    /** OpenAI's type and code for a spent quota: a 429 that no retry can help until the quota resets. */
+    static final String INSUFFICIENT_QUOTA = "insufficient_quota";
 
     private OpenAiErrors() {}
 
@@ -37,7 +39,8 @@ final class OpenAiErrors {
 
     static OpenAiError of(ErrorCode code, @Nullable String message) {
         return new OpenAiError(
-                code.status(),
+                // A spent budget is OpenAI's insufficient_quota, a 429 (402 on the REST API).
+                code == ErrorCode.BUDGET_EXCEEDED ? 429 : code.status(),
                 message == null || message.isBlank() ? code.title() + "." : message,
                 type(code),
                 null,
@@ -67,6 +70,7 @@ final class OpenAiErrors {
             case UNAUTHENTICATED -> AUTHENTICATION;
             case FORBIDDEN, FORBIDDEN_ORIGIN -> PERMISSION;
             case RATE_LIMITED, PROVIDER_RATE_LIMITED -> RATE_LIMIT;
+            case BUDGET_EXCEEDED -> INSUFFICIENT_QUOTA;
             case INVALID_REQUEST,
                     MALFORMED_REQUEST_BODY,
                     INVALID_PARAMETER,
@@ -112,6 +116,7 @@ final class OpenAiErrors {
         return switch (code) {
             case UNAUTHENTICATED -> "invalid_api_key";
             case RATE_LIMITED -> "rate_limit_exceeded";
+            case BUDGET_EXCEEDED -> INSUFFICIENT_QUOTA;
             default -> code.name().toLowerCase(Locale.ROOT);
         };
     }

@@ -13,7 +13,9 @@ class OpenAiErrorsTest {
         for (ErrorCode code : ErrorCode.values()) {
             OpenAiError error = OpenAiErrors.of(code, "detail");
 
-            assertThat(error.status()).as(code.name()).isEqualTo(code.status());
+            assertThat(error.status())
+                    .as(code.name())
+                    .isEqualTo(code == ErrorCode.BUDGET_EXCEEDED ? 429 : code.status());
             assertThat(error.type()).as(code.name()).isNotBlank();
             assertThat(error.code()).as(code.name()).isNotBlank();
         }
@@ -25,6 +27,7 @@ class OpenAiErrorsTest {
         assertThat(OpenAiErrors.of(ErrorCode.RESOURCE_NOT_FOUND, "x").retryable())
                 .isFalse();
         assertThat(OpenAiErrors.of(ErrorCode.RATE_LIMITED, "x").retryable()).isTrue();
+        assertThat(OpenAiErrors.of(ErrorCode.BUDGET_EXCEEDED, "x").retryable()).isFalse();
         assertThat(OpenAiErrors.of(ErrorCode.CONFLICT, "x").retryable()).isTrue();
         assertThat(OpenAiErrors.of(ErrorCode.PROVIDER_UNAVAILABLE, "x").retryable())
                 .isTrue();

@@ -43,6 +43,7 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, "Payload too large", Category.CLIENT),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", Category.CLIENT),
     RATE_LIMITED(429, "Too many requests", Category.CLIENT),
+    BUDGET_EXCEEDED(402, "Budget exceeded", Category.CLIENT),
     DATABASE_UNAVAILABLE(503, "Database unavailable", Category.DEPENDENCY),
     RUNTIME_UNAVAILABLE(503, "Agent runtime unavailable", Category.DEPENDENCY),
     SERVICE_SHUTTING_DOWN(503, "Service shutting down", Category.DEPENDENCY),

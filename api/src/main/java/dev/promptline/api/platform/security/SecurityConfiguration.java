@@ -54,7 +54,7 @@ class SecurityConfiguration {
     /** The probes: public, read-only, and asked for by load balancers and the kubelet all day long. */
     static final String[] PROBES = {"/health", "/ready"};
 
-    private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**"};
+    private static final String[] ADMINISTRATION = {"/api/v1/users/**", "/api/v1/api-keys/**", "/api/v1/budgets/**"};
 
     @Bean
     RateLimiter rateLimiter(

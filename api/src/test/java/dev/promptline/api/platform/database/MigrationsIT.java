@@ -67,6 +67,8 @@ class MigrationsIT {
                         "api_keys",
                         "benchmark_metrics",
                         "benchmarks",
+                        "budget_windows",
+                        "budgets",
                         "console_sessions",
                         "dataset_items",
                         "dataset_versions",
@@ -226,6 +228,9 @@ class MigrationsIT {
         tenant.score(execution, tenant.evaluator("similar", "levenshtein"), 0.5);
         UUID dataset = tenant.dataset("tickets");
         tenant.item(dataset, 1, null, execution);
+        jdbc.sql("INSERT INTO budgets (organization_id, period, limit_usd) VALUES (?, 'day', 1)")
+                .param(tenant.organization)
+                .update();
 
         jdbc.sql("DELETE FROM organizations WHERE id = ?")
                 .param(tenant.organization)
@@ -243,7 +248,8 @@ class MigrationsIT {
                 "scores",
                 "datasets",
                 "dataset_versions",
-                "dataset_items")) {
+                "dataset_items",
+                "budgets")) {
             assertThat(jdbc.sql("SELECT count(*) FROM " + table + " WHERE organization_id = ?")
                             .param(tenant.organization)
                             .query(Integer.class)

@@ -1,0 +1,58 @@
+package dev.promptline.api.executions;
+
+import dev.promptline.api.budgets.Budgets;
+import dev.promptline.api.budgets.Reservation;
+import dev.promptline.api.platform.tenancy.Caller;
+import java.math.BigDecimal;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+/**
+ * An execution's side of the spend caps: before it calls the provider it holds its worst case in every cap that
+ * applies (the organization's, and the calling API key's), after it ended it settles to what it cost. For the worst
+ * case to be known, an execution under a cap that nothing limited in output is capped at {@code
+ * BUDGET_MAX_OUTPUT_TOKENS}; its record shows that limit.
+ */
+@Component
+class ExecutionBudgets {
+    private final Budgets budgets;
+    private final ExecutionProperties properties;
+
+    ExecutionBudgets(Budgets budgets, ExecutionProperties properties) {
+        this.budgets = budgets;
+        this.properties = properties;
+    }
+
+    /** The plan to run, and what it holds; {@code BUDGET_EXCEEDED} when a cap has not enough left. */
+    Charge charge(ExecutionPlan plan) {
+        UUID apiKey = callingKey();
+        if (!budgets.apply(plan.organizationId(), apiKey)) {
+            return new Charge(plan, Reservation.NONE);
+        }
+        Integer maxTokens = plan.input().parameters().maxTokens();
+        ExecutionPlan capped = maxTokens != null ? plan : plan.withMaxTokens(properties.budgetMaxOutputTokens());
+        BigDecimal worstCase = Pricing.worstCase(
+                capped.model(), capped.messages(), capped.input().parameters().maxTokens());
+        return new Charge(capped, budgets.reserve(plan.organizationId(), apiKey, worstCase));
+    }
+
+    /** {@code cost} null when the execution broke before its record was finished: the worst case stays spent. */
+    void settle(Reservation reservation, @Nullable BigDecimal cost) {
+        budgets.settle(reservation, cost);
+    }
+
+    /**
+     * The API key of the request being served; null for work of the service's own (an experiment's items, a judge),
+     * which spends from the organization's caps only.
+     */
+    private static @Nullable UUID callingKey() {
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.getPrincipal() instanceof Caller caller
+                ? caller.apiKeyId()
+                : null;
+    }
+
+    record Charge(ExecutionPlan plan, Reservation reservation) {}
+}
