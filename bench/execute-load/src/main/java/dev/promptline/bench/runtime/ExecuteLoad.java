@@ -101,6 +101,7 @@ public final class ExecuteLoad {
         private final long driverPid;
         private final String output;
         private @Nullable String modelId;
+        private @Nullable String promptName;
         private @Nullable String promptId;
         private @Nullable String requestBody;
 
@@ -164,7 +165,8 @@ public final class ExecuteLoad {
             try (var fake = FakeProvider.openAi()) {
                 fake.setDefault(reply(closedLoopPace()));
                 modelId = api.createModel("bench-" + System.currentTimeMillis(), fake.baseUrl());
-                promptId = api.createPrompt("bench-execute-" + System.currentTimeMillis(), modelId);
+                promptName = "bench-execute-" + System.currentTimeMillis();
+                promptId = api.createPrompt(promptName, modelId);
                 try (var target = new ServiceTarget(api, promptId, false, output)) {
                     target.stream(RuntimeTarget.MARKER, () -> {});
                 }
@@ -272,6 +274,7 @@ public final class ExecuteLoad {
                                 pace.tokens(),
                                 portkeyRoute);
                     case PLAIN -> new ServiceTarget(api, requireNonNull(promptId), false, paceOutput);
+                    case COMPATIBLE_PLAIN -> PlainTarget.compatible(api, requireNonNull(promptName), paceOutput);
                     case STREAMED -> new ServiceTarget(api, requireNonNull(promptId), true, paceOutput);
                 };
                 try {
@@ -404,6 +407,15 @@ public final class ExecuteLoad {
                                 options.service() + "/api/v1/prompts/" + requireNonNull(promptId) + "/execute",
                                 Api.executeBody("wrk"),
                                 "\"output\":\"" + paceOutput + "\"");
+                    }
+                    case COMPATIBLE_PLAIN -> {
+                        api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
+                        headers.put("Authorization", "Bearer " + api.apiKey());
+                        yield new WrkRequest(
+                                options.service() + "/v1/chat/completions",
+                                PlainTarget.compatibleBody(requireNonNull(promptName))
+                                        .replace(RuntimeTarget.MARKER, "wrk"),
+                                "\"content\":\"" + paceOutput + "\"");
                     }
                     case DIRECT, PORTKEY, STREAMED -> throw new IllegalArgumentException("wrk runs plain modes only");
                 };

@@ -110,6 +110,8 @@ record ExecuteLoadOptions(
         /** The same plain request through Portkey's gateway, the peer. */
         PORTKEY_PLAIN("through Portkey, plain", true),
         PLAIN("execute, plain JSON", true),
+        /** The same prompt through the OpenAI-compatible route: {@code model: "prompt:<name>"}. */
+        COMPATIBLE_PLAIN("/v1/chat/completions, plain", true),
         DIRECT("direct, streamed", false),
         /** The streamed direct request through Portkey's gateway. */
         PORTKEY("through Portkey, streamed", false),
@@ -126,7 +128,7 @@ record ExecuteLoadOptions(
 
         /** Through the service rather than straight to the provider or through the gateway. */
         boolean throughService() {
-            return this == PLAIN || this == STREAMED;
+            return this == PLAIN || this == COMPATIBLE_PLAIN || this == STREAMED;
         }
 
         boolean throughPortkey() {

@@ -39,11 +39,35 @@ final class PlainTarget implements StreamTarget {
      */
     PlainTarget(
             String baseUrl, String streamedBody, String apiKey, String expectedOutput, Map<String, String> headers) {
-        if (!streamedBody.contains(RuntimeTarget.MARKER)) {
+        this(URI.create(baseUrl + "/chat/completions"), plainBody(streamedBody), apiKey, expectedOutput, headers);
+    }
+
+    /**
+     * The service's OpenAI-compatible route with the bench prompt by name and its variables, the marker appended to
+     * the question as {@link Api#executeBody} does: what an OpenAI SDK pointed at Promptline sends.
+     */
+    static PlainTarget compatible(Api api, String promptName, String expectedOutput) {
+        return new PlainTarget(
+                URI.create(api.base() + "/v1/chat/completions"),
+                compatibleBody(promptName),
+                api.apiKey(),
+                expectedOutput,
+                Map.of());
+    }
+
+    static String compatibleBody(String promptName) {
+        return ("{\"model\":\"prompt:%s\",\"prompt_variables\":{\"product\":\"Promptline\","
+                        + "\"question\":\"What is a prompt version? %s\"}}")
+                .formatted(promptName, RuntimeTarget.MARKER);
+    }
+
+    private PlainTarget(
+            URI uri, String requestBody, String apiKey, String expectedOutput, Map<String, String> headers) {
+        if (!requestBody.contains(RuntimeTarget.MARKER)) {
             throw new IllegalArgumentException("The request body has no marker to replace");
         }
-        this.uri = URI.create(baseUrl + "/chat/completions");
-        this.requestBody = plainBody(streamedBody);
+        this.uri = uri;
+        this.requestBody = requestBody;
         this.apiKey = apiKey;
         this.expectedContent = "\"content\":\"" + expectedOutput + "\"";
         this.headers = Map.copyOf(headers);
