@@ -24,8 +24,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * The console's own filter chain, ahead of the API's (which never sees a {@code /console} request): a session
  * cookie instead of a bearer key, CSRF tokens on every state-changing request, a strict Content Security Policy, and
  * refusals as pages (a redirect to the sign-in page, a 403 page) rather than problem details. Only the sign-in page
- * and the static assets are public. Reads need any role; changes, and the confirmation pages that lead to them, need
- * member or above, whatever the page showed.
+ * and the static assets are public. Reads need any role; changes, the confirmation pages that lead to them and the
+ * playground's run streams (a run is paid for) need member or above, whatever the page showed.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -88,7 +88,7 @@ class ConsoleSecurityConfiguration {
                         exceptions.authenticationEntryPoint(signIn).accessDeniedHandler(denied))
                 .authorizeHttpRequests(requests -> requests.requestMatchers("/console/assets/**", SIGN_IN)
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/console/prompts/*/labels/move")
+                        .requestMatchers(HttpMethod.GET, "/console/prompts/*/labels/move", "/console/runs/**")
                         .hasAnyAuthority(WRITERS)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .authenticated()
