@@ -267,7 +267,28 @@ class ConsoleBrowserIT extends AuthenticatedApi {
         assertThat(browser.findElement(By.id("run-result")).getText()).isEqualTo("Succeeded.");
         assertThat(browser.findElement(By.id("run-figures")).getText()).contains("1,200 in · 5 out", "$0.00181");
         assertThat(browser.findElements(By.id("cancel-run"))).isEmpty();
-        screenshot("playground-run", "run-title");
+        screenshot("playground-run", "run-stream");
+
+        browser.findElement(By.linkText("Executions")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("execution-filters")));
+        new Select(browser.findElement(By.id("filter-prompt"))).selectByVisibleText("support-triage");
+        new Select(browser.findElement(By.id("filter-status"))).selectByValue("succeeded");
+        browser.findElement(By.id("apply-filters")).click();
+        wait.until(ExpectedConditions.urlContains("status=succeeded"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#execution-list tbody tr"));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.getFirst().getText())
+                .contains("support-triage · v2", "fake-gpt", "succeeded", "1,200 in · 5 out");
+        screenshot("executions");
+
+        rows.getFirst().findElement(By.cssSelector("a.execution-link")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("execution-output")));
+        assertThat(browser.findElement(By.id("execution-output")).getText())
+                .isEqualTo("Category: billing\nConfidence: high");
+        assertThat(browser.findElement(By.id("execution-messages")).getText())
+                .contains("You triage tickets for Acme Cloud.", "I was charged twice for March.");
+        assertThat(browser.findElement(By.id("execution-details")).getText()).contains("$0.00181", "1,200 in · 5 out");
+        screenshot("execution");
     }
 
     /** Types the key and presses Enter, as a keyboard user would. */
