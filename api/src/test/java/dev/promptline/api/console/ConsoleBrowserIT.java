@@ -228,6 +228,13 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                 .as("reading is allowed")
                 .hasSize(1);
         screenshot("prompt-viewer");
+
+        browser.findElement(By.id("open-playground")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("main"), "can read this prompt but not edit or run it"));
+        assertThat(browser.findElements(By.id("editor-form"))).isEmpty();
+        assertThat(browser.findElements(By.id("run-form"))).isEmpty();
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("You triage tickets for {{product}}.");
     }
 
     @Test
@@ -255,7 +262,8 @@ class ConsoleBrowserIT extends AuthenticatedApi {
         browser.findElement(By.id("var-ticket")).sendKeys("I was charged twice for March.");
         new Select(browser.findElement(By.id("run-model"))).selectByValue(model);
         screenshot("playground");
-        browser.findElement(By.id("run-prompt")).click();
+        // Enter in a field of the run form runs it, as a keyboard user would.
+        browser.findElement(By.id("run-max-tokens")).sendKeys(Keys.ENTER);
 
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-output"), "Category"));
         assertThat(browser.findElements(By.id("run-result")))
