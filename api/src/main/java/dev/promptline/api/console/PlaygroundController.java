@@ -4,6 +4,7 @@ import dev.promptline.api.console.PlaygroundViews.Conflict;
 import dev.promptline.api.console.PlaygroundViews.EditorForm;
 import dev.promptline.api.console.PlaygroundViews.ModelOption;
 import dev.promptline.api.console.PlaygroundViews.PlaygroundPage;
+import dev.promptline.api.console.PlaygroundViews.Preview;
 import dev.promptline.api.console.PlaygroundViews.RunEnded;
 import dev.promptline.api.console.PlaygroundViews.RunPanel;
 import dev.promptline.api.console.PlaygroundViews.RunRefused;
@@ -86,7 +87,7 @@ class PlaygroundController {
         String notice =
                 saved != null && saved == latest.version().version() ? "Saved as version %d.".formatted(saved) : null;
         model.addAttribute(
-                "page", page(caller, latest, PlaygroundForms.editor(latest.version()), notice, List.of(), null));
+                "page", page(caller, latest, PlaygroundForms.editor(latest.version()), notice, List.of(), null, null));
         return "console/playground";
     }
 
@@ -124,7 +125,42 @@ class PlaygroundController {
         }
         response.setStatus(422);
         Resolved edited = version(caller, promptId, base);
-        model.addAttribute("page", page(caller, edited, PlaygroundForms.withEmptyMessage(edit), null, errors, null));
+        model.addAttribute(
+                "page", page(caller, edited, PlaygroundForms.withEmptyMessage(edit), null, errors, null, null));
+        return "console/playground";
+    }
+
+    /**
+     * The unsaved edit against the version it started from, with the edit kept in the form: nothing is saved. A POST,
+     * as the edit can be long, and only for those who may save it.
+     */
+    @PostMapping("/console/prompts/{promptId}/versions/preview")
+    String preview(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @RequestParam MultiValueMap<String, String> form,
+            org.springframework.ui.Model model) {
+        int base = positive(form.getFirst("baseVersion"), "baseVersion");
+        EditorForm edit = PlaygroundForms.editor(form);
+        var errors = new ArrayList<>(PlaygroundForms.mistakes(edit));
+        var parameters = PlaygroundForms.parameters(edit.temperature(), edit.topP(), edit.maxTokens(), edit.stop());
+        errors.addAll(parameters.errors());
+        UUID modelId = PlaygroundForms.modelId(edit.modelId(), errors);
+        Resolved edited = version(caller, promptId, base);
+        PromptVersion before = edited.version();
+        VersionDiffs.ModelNames names = id -> models.find(caller.organizationId(), new ModelId(id))
+                .map(Model::name)
+                .orElse("(removed model " + id + ")");
+        var preview = new Preview(
+                base,
+                VersionDiffs.diff(
+                        VersionDiffs.templateLines(before.template()),
+                        VersionDiffs.templateLines(PlaygroundForms.template(edit))),
+                VersionDiffs.diff(
+                        VersionDiffs.settingLines(before.modelId(), before.parameters(), names),
+                        VersionDiffs.settingLines(modelId, parameters.parameters(), names)));
+        model.addAttribute(
+                "page", page(caller, edited, PlaygroundForms.withEmptyMessage(edit), null, errors, null, preview));
         return "console/playground";
     }
 
@@ -150,7 +186,7 @@ class PlaygroundController {
                         VersionDiffs.templateLines(latest.version().template()), VersionDiffs.templateLines(template)));
         response.setStatus(409);
         model.addAttribute(
-                "page", page(caller, latest, PlaygroundForms.withEmptyMessage(edit), null, List.of(), conflict));
+                "page", page(caller, latest, PlaygroundForms.withEmptyMessage(edit), null, List.of(), conflict, null));
         return "console/playground";
     }
 
@@ -254,7 +290,8 @@ class PlaygroundController {
             EditorForm editor,
             @Nullable String notice,
             List<String> errors,
-            @Nullable Conflict conflict) {
+            @Nullable Conflict conflict,
+            @Nullable Preview preview) {
         PromptVersion version = resolved.version();
         List<ModelOption> enabled = models.list(caller, null, true, null, MAX_MODELS).items().stream()
                 .map(found -> new ModelOption(found.id().value().toString(), found.name()))
@@ -273,7 +310,8 @@ class PlaygroundController {
                 enabled,
                 notice,
                 errors,
-                conflict);
+                conflict,
+                preview);
     }
 
     private Resolved newest(Caller caller, UUID promptId) {

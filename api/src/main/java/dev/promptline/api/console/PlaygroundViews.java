@@ -12,6 +12,7 @@ public final class PlaygroundViews {
      * form holds it, and the run form's choices.
      *
      * @param conflict set when a save found that someone else saved a version meanwhile
+     * @param preview set when the edit's diff against its base was asked for
      */
     public record PlaygroundPage(
             PromptHeader prompt,
@@ -22,7 +23,8 @@ public final class PlaygroundViews {
             List<ModelOption> models,
             @Nullable String notice,
             List<String> errors,
-            @Nullable Conflict conflict) {
+            @Nullable Conflict conflict,
+            @Nullable Preview preview) {
         public PlaygroundPage {
             variables = List.copyOf(variables);
             models = List.copyOf(models);
@@ -67,6 +69,9 @@ public final class PlaygroundViews {
      * would change.
      */
     public record Conflict(int latestVersion, int editedVersion, String diffUrl, VersionDiff edit) {}
+
+    /** An unsaved edit against the version it started from: its template, and its model and parameters. */
+    public record Preview(int baseVersion, VersionDiff template, VersionDiff settings) {}
 
     /** The run's panel, which connects to its event stream as it is swapped into the page. */
     public record RunPanel(String eventsUrl) {}

@@ -258,6 +258,14 @@ class ConsoleBrowserIT extends AuthenticatedApi {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-form")));
         assertThat(browser.findElement(By.id("content-0")).getAttribute("value"))
                 .startsWith("You triage tickets for {{product}}.");
+        browser.findElement(By.id("content-0")).sendKeys(Keys.END, "\nBe polite.");
+        browser.findElement(By.id("preview-edit")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("preview")));
+        assertThat(texts("#preview-template-diff tr.added")).containsExactly("Be polite.");
+        assertThat(browser.findElement(By.id("content-0")).getAttribute("value"))
+                .as("the edit is kept, unsaved")
+                .endsWith("Be polite.");
+        screenshot("playground-preview");
         browser.findElement(By.id("var-product")).sendKeys("Acme Cloud");
         browser.findElement(By.id("var-ticket")).sendKeys("I was charged twice for March.");
         new Select(browser.findElement(By.id("run-model"))).selectByValue(model);

@@ -87,6 +87,31 @@ class ConsolePlaygroundIT extends AuthenticatedApi {
     }
 
     @Test
+    void anUnsavedEditIsShownAgainstItsBaseAndNothingIsSaved() {
+        browser.get(playground());
+        var fields = edit(1, "Answer in <one> word.");
+
+        var preview = browser.post(triageUrl() + "/versions/preview", fields);
+
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(preview.body())
+                .contains("Your unsaved edit against version 1")
+                .contains("<tr class=\"added\">")
+                .contains("Answer in &lt;one&gt; word.")
+                .contains("temperature: 0.3", "temperature: 0.0")
+                .contains("name=\"baseVersion\" value=\"1\"");
+        assertThat(versions()).isEqualTo(1);
+        assertThat(browser.postRaw(triageUrl() + "/versions/preview", fields, Map.of())
+                        .statusCode())
+                .as("no CSRF token")
+                .isEqualTo(403);
+        var viewer = new ConsoleClient(port);
+        viewer.signIn(acme.member("viewer").key());
+        assertThat(viewer.post(triageUrl() + "/versions/preview", fields).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void aSaveOnAStaleBaseIsAConflictInWordsThatKeepsTheEdit() {
         browser.get(playground());
         browser.post(triageUrl() + "/versions", edit(1, "Someone else's change."));
