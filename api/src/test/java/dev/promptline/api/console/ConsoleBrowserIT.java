@@ -249,7 +249,7 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                 .asString();
         OPENAI.enqueue(Reply.stream("Category", ":", " billing", "\nConfidence", ": high")
                 .inputTokens(1200)
-                .tokenInterval(Duration.ofMillis(400)));
+                .tokenInterval(Duration.ofMillis(700)));
         open("/console/sign-in");
         signIn(acme.owner().key());
 
@@ -273,7 +273,10 @@ class ConsoleBrowserIT extends AuthenticatedApi {
         // Enter in a field of the run form runs it, as a keyboard user would.
         browser.findElement(By.id("run-max-tokens")).sendKeys(Keys.ENTER);
 
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-output"), "Category"));
+        // Polled often: the remaining tokens take 2.8 s, and the point is to see the first ones before the end.
+        new WebDriverWait(browser, WAIT)
+                .pollingEvery(Duration.ofMillis(50))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-output"), "Category"));
         assertThat(browser.findElements(By.id("run-result")))
                 .as("the first tokens are on the page before the run ends")
                 .isEmpty();

@@ -104,7 +104,6 @@ class ConsoleExecutionPagesIT extends AuthenticatedApi {
         String failed = browser.get("/console/executions?status=failed").body();
         assertThat(rows(failed)).isEqualTo(1);
         assertThat(failed).contains("billing-summary", "fake-gpt");
-        String now = LOCAL.format(Instant.now().atOffset(ZoneOffset.UTC));
         String hourAgo = LOCAL.format(Instant.now().minus(1, ChronoUnit.HOURS).atOffset(ZoneOffset.UTC));
         assertThat(rows(browser.get("/console/executions?from=" + hourAgo).body()))
                 .isEqualTo(4);
@@ -115,7 +114,6 @@ class ConsoleExecutionPagesIT extends AuthenticatedApi {
                                         .atOffset(ZoneOffset.UTC)))
                         .body()))
                 .isEqualTo(4);
-        assertThat(now).isNotEmpty();
     }
 
     @Test
@@ -184,10 +182,14 @@ class ConsoleExecutionPagesIT extends AuthenticatedApi {
                 "{\"variables\": {\"invoice\": \"INV-9\"}, \"modelId\": \"" + fake + "\"}",
                 owner));
         await().atMost(Duration.ofSeconds(10)).until(() -> OPENAI.requestCount() > requests);
-        String id = jdbc.sql("SELECT id::text FROM executions WHERE prompt_id = ? AND status = 'running'")
-                .param(UUID.fromString(summary))
-                .query(String.class)
-                .single();
+        String id = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> jdbc.sql("SELECT id::text FROM executions WHERE prompt_id = ? AND status = 'running'")
+                                .param(UUID.fromString(summary))
+                                .query(String.class)
+                                .optional()
+                                .orElse(null),
+                        found -> found != null);
         String page = browser.get("/console/executions/" + id).body();
         assertThat(page).contains("running", "id=\"cancel-execution\"", "hx-trigger=\"every 2s\"");
         var viewer = new ConsoleClient(port);
