@@ -48,6 +48,17 @@ class ConsoleSecurityConfiguration {
             throws Exception {
         AuthenticationEntryPoint signIn = (request, response, exception) -> {
             String target = SIGN_IN + (request.getAttribute(ConsoleSessionFilter.ENDED) == null ? "" : "?ended");
+            if (isEventStream(request)) {
+                // An EventSource cannot follow a redirect to a page, and htmx's SSE extension reconnects to a stream
+                // that fails: a last event in the stream's own format says why and lets the page close it.
+                response.setStatus(HttpStatus.OK.value());
+                response.setContentType("text/event-stream");
+                response.setCharacterEncoding("UTF-8");
+                response.getWriter()
+                        .write("event: done\ndata: <p class=\"error\" id=\"run-result\">Your session ended, so this run"
+                                + " did not start: <a href=\"" + target + "\">sign in again</a>.</p>\n\n");
+                return;
+            }
             if (isHtmx(request)) {
                 // htmx would swap a redirect's page into a fragment; this makes it load the sign-in page instead.
                 response.setHeader("HX-Redirect", target);
@@ -97,6 +108,11 @@ class ConsoleSecurityConfiguration {
                         .anyRequest()
                         .hasAnyAuthority(WRITERS))
                 .build();
+    }
+
+    static boolean isEventStream(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("text/event-stream");
     }
 
     static boolean isHtmx(HttpServletRequest request) {

@@ -261,6 +261,25 @@ class ConsolePlaygroundIT extends AuthenticatedApi {
     }
 
     @Test
+    void aRunStreamWithoutASessionEndsWithAnEventSayingSoInsteadOfARedirect() {
+        browser.get(playground());
+        String events = eventsUrl(
+                browser.post(triageUrl() + "/runs", run(Map.of()), HTMX).body());
+        var signedOut = new ConsoleClient(port);
+
+        var stream = signedOut.get(events, Map.of("Accept", "text/event-stream"));
+
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(stream.body()).startsWith("event: done\n").contains("Your session ended", "/console/sign-in");
+        assertThat(signedOut.get(events).statusCode())
+                .as("a page is redirected")
+                .isEqualTo(302);
+        assertThat(executions()).isZero();
+    }
+
+    @Test
     void formsWithoutTheirCsrfTokenChangeNothing() {
         browser.get(playground());
         var fields = edit(1, "forged");
