@@ -15,7 +15,13 @@ import org.springframework.web.servlet.ModelAndView;
  * Every console page gets its {@link Shell}; errors from the services become the console's error page, with the
  * same words a problem detail would carry. Ordered ahead of the API's advice, which answers in JSON.
  */
-@ControllerAdvice(assignableTypes = {SignInController.class, PromptPagesController.class})
+@ControllerAdvice(
+        assignableTypes = {
+            SignInController.class,
+            PromptPagesController.class,
+            PlaygroundController.class,
+            ExecutionPagesController.class
+        })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
     private final Shells shells;

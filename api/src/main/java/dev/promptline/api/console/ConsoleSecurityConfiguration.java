@@ -24,8 +24,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * The console's own filter chain, ahead of the API's (which never sees a {@code /console} request): a session
  * cookie instead of a bearer key, CSRF tokens on every state-changing request, a strict Content Security Policy, and
  * refusals as pages (a redirect to the sign-in page, a 403 page) rather than problem details. Only the sign-in page
- * and the static assets are public. Reads need any role; changes, and the confirmation pages that lead to them, need
- * member or above, whatever the page showed.
+ * and the static assets are public. Reads need any role; changes, the confirmation pages that lead to them and the
+ * playground's run streams (a run is paid for) need member or above, whatever the page showed.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -48,6 +48,17 @@ class ConsoleSecurityConfiguration {
             throws Exception {
         AuthenticationEntryPoint signIn = (request, response, exception) -> {
             String target = SIGN_IN + (request.getAttribute(ConsoleSessionFilter.ENDED) == null ? "" : "?ended");
+            if (isEventStream(request)) {
+                // An EventSource cannot follow a redirect to a page, and htmx's SSE extension reconnects to a stream
+                // that fails: a last event in the stream's own format says why and lets the page close it.
+                response.setStatus(HttpStatus.OK.value());
+                response.setContentType("text/event-stream");
+                response.setCharacterEncoding("UTF-8");
+                response.getWriter()
+                        .write("event: done\ndata: <p class=\"error\" id=\"run-result\">Your session ended, so this run"
+                                + " did not start: <a href=\"" + target + "\">sign in again</a>.</p>\n\n");
+                return;
+            }
             if (isHtmx(request)) {
                 // htmx would swap a redirect's page into a fragment; this makes it load the sign-in page instead.
                 response.setHeader("HX-Redirect", target);
@@ -88,7 +99,7 @@ class ConsoleSecurityConfiguration {
                         exceptions.authenticationEntryPoint(signIn).accessDeniedHandler(denied))
                 .authorizeHttpRequests(requests -> requests.requestMatchers("/console/assets/**", SIGN_IN)
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/console/prompts/*/labels/move")
+                        .requestMatchers(HttpMethod.GET, "/console/prompts/*/labels/move", "/console/runs/**")
                         .hasAnyAuthority(WRITERS)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .authenticated()
@@ -97,6 +108,11 @@ class ConsoleSecurityConfiguration {
                         .anyRequest()
                         .hasAnyAuthority(WRITERS))
                 .build();
+    }
+
+    static boolean isEventStream(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("text/event-stream");
     }
 
     static boolean isHtmx(HttpServletRequest request) {

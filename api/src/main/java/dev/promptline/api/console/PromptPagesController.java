@@ -253,7 +253,7 @@ class PromptPagesController {
         }
     }
 
-    private static PromptHeader header(Prompt prompt) {
+    static PromptHeader header(Prompt prompt) {
         return new PromptHeader(
                 prompt.id().value().toString(),
                 prompt.name(),

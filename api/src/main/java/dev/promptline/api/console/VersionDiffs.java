@@ -45,14 +45,19 @@ final class VersionDiffs {
     }
 
     static List<String> parameterLines(PromptVersion version, ModelNames models) {
-        ModelParameters parameters = version.parameters();
+        var lines = new ArrayList<>(settingLines(version.modelId(), version.parameters(), models));
+        lines.add("variables: " + (version.variables().isEmpty() ? "(none)" : String.join(", ", version.variables())));
+        return lines;
+    }
+
+    /** A model and its sampling parameters, one per line: what an unsaved edit has before its variables are known. */
+    static List<String> settingLines(java.util.@Nullable UUID modelId, ModelParameters parameters, ModelNames models) {
         var lines = new ArrayList<String>();
-        lines.add("model: " + (version.modelId() == null ? "(none)" : models.nameOf(version.modelId())));
+        lines.add("model: " + (modelId == null ? "(none)" : models.nameOf(modelId)));
         lines.add("temperature: " + shown(parameters.temperature()));
         lines.add("topP: " + shown(parameters.topP()));
         lines.add("maxTokens: " + shown(parameters.maxTokens()));
         lines.add("stop: " + (parameters.stop() == null ? "(default)" : String.join(", ", parameters.stop())));
-        lines.add("variables: " + (version.variables().isEmpty() ? "(none)" : String.join(", ", version.variables())));
         return lines;
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
+import dev.promptline.runtime.testing.FakeProvider;
+import dev.promptline.runtime.testing.Reply;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +35,31 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The console end to end in Debian's headless Chromium (packages chromium and chromium-driver): sign in with a key,
  * search the prompts, open one, diff two versions, promote a version through the confirmation, sign out; and as a
  * viewer, no write action on the page. Each page is photographed at 1280 px and 390 px into docs/console/.
  */
+@TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
 class ConsoleBrowserIT extends AuthenticatedApi {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final FakeProvider OPENAI = FakeProvider.openAi();
+
+    @DynamicPropertySource
+    static void providerOnLoopback(DynamicPropertyRegistry registry) {
+        registry.add("promptline.models.allowed-hosts", () -> "127.0.0.1");
+        registry.add("promptline.runtime.allowed-hosts", () -> "127.0.0.1");
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        OPENAI.close();
+    }
+
     private static final String TRIAGE = """
             {"name": "support-triage", "description": "Sorts incoming tickets", "tags": ["support", "triage"],
              "template": {"format": "chat", "messages": [
@@ -207,6 +228,86 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                 .as("reading is allowed")
                 .hasSize(1);
         screenshot("prompt-viewer");
+
+        browser.findElement(By.id("open-playground")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("main"), "can read this prompt but not edit or run it"));
+        assertThat(browser.findElements(By.id("editor-form"))).isEmpty();
+        assertThat(browser.findElements(By.id("run-form"))).isEmpty();
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("You triage tickets for {{product}}.");
+    }
+
+    @Test
+    void aMemberRunsAPromptInThePlaygroundWatchesItsTokensStreamInAndOpensItsExecution() {
+        String model = Http.json(http.postJson(
+                        "/api/v1/models",
+                        "{\"provider\": \"custom\", \"name\": \"fake-gpt\", \"providerModelId\": \"gpt-test\","
+                                + " \"baseUrl\": \"" + OPENAI.baseUrl() + "\", \"credential\": {\"apiKey\":"
+                                + " \"sk-test\"}, \"inputPricePerMillion\": 1.5, \"outputPricePerMillion\": 2}",
+                        acme.owner().bearer()))
+                .get("id")
+                .asString();
+        OPENAI.enqueue(Reply.stream("Category", ":", " billing", "\nConfidence", ": high")
+                .inputTokens(1200)
+                .tokenInterval(Duration.ofMillis(700)));
+        open("/console/sign-in");
+        signIn(acme.owner().key());
+
+        open("/console/prompts/" + promptId);
+        browser.findElement(By.id("open-playground")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-form")));
+        assertThat(browser.findElement(By.id("content-0")).getAttribute("value"))
+                .startsWith("You triage tickets for {{product}}.");
+        browser.findElement(By.id("content-0")).sendKeys(Keys.END, "\nBe polite.");
+        browser.findElement(By.id("preview-edit")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("preview")));
+        assertThat(texts("#preview-template-diff tr.added")).containsExactly("Be polite.");
+        assertThat(browser.findElement(By.id("content-0")).getAttribute("value"))
+                .as("the edit is kept, unsaved")
+                .endsWith("Be polite.");
+        screenshot("playground-preview");
+        browser.findElement(By.id("var-product")).sendKeys("Acme Cloud");
+        browser.findElement(By.id("var-ticket")).sendKeys("I was charged twice for March.");
+        new Select(browser.findElement(By.id("run-model"))).selectByValue(model);
+        screenshot("playground");
+        // Enter in a field of the run form runs it, as a keyboard user would.
+        browser.findElement(By.id("run-max-tokens")).sendKeys(Keys.ENTER);
+
+        // Polled often: the remaining tokens take 2.8 s, and the point is to see the first ones before the end.
+        new WebDriverWait(browser, WAIT)
+                .pollingEvery(Duration.ofMillis(50))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-output"), "Category"));
+        assertThat(browser.findElements(By.id("run-result")))
+                .as("the first tokens are on the page before the run ends")
+                .isEmpty();
+        assertThat(browser.findElements(By.id("cancel-run"))).hasSize(1);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-result")));
+        assertThat(browser.findElement(By.id("run-output")).getText()).isEqualTo("Category: billing\nConfidence: high");
+        assertThat(browser.findElement(By.id("run-result")).getText()).isEqualTo("Succeeded.");
+        assertThat(browser.findElement(By.id("run-figures")).getText()).contains("1,200 in · 5 out", "$0.00181");
+        assertThat(browser.findElements(By.id("cancel-run"))).isEmpty();
+        screenshot("playground-run", "run-stream");
+
+        browser.findElement(By.linkText("Executions")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("execution-filters")));
+        new Select(browser.findElement(By.id("filter-prompt"))).selectByVisibleText("support-triage");
+        new Select(browser.findElement(By.id("filter-status"))).selectByValue("succeeded");
+        browser.findElement(By.id("apply-filters")).click();
+        wait.until(ExpectedConditions.urlContains("status=succeeded"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#execution-list tbody tr"));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.getFirst().getText())
+                .contains("support-triage · v2", "fake-gpt", "succeeded", "1,200 in · 5 out");
+        screenshot("executions");
+
+        rows.getFirst().findElement(By.cssSelector("a.execution-link")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("execution-output")));
+        assertThat(browser.findElement(By.id("execution-output")).getText())
+                .isEqualTo("Category: billing\nConfidence: high");
+        assertThat(browser.findElement(By.id("execution-messages")).getText())
+                .contains("You triage tickets for Acme Cloud.", "I was charged twice for March.");
+        assertThat(browser.findElement(By.id("execution-details")).getText()).contains("$0.00181", "1,200 in · 5 out");
+        screenshot("execution");
     }
 
     /** Types the key and presses Enter, as a keyboard user would. */
@@ -228,6 +329,11 @@ class ConsoleBrowserIT extends AuthenticatedApi {
 
     /** The page at a desktop width and at a phone's, into docs/console/ of the repository. */
     private void screenshot(String name) {
+        screenshot(name, null);
+    }
+
+    /** The page scrolled to the element with this id, at both widths. */
+    private void screenshot(String name, @Nullable String anchor) {
         Path folder = repositoryRoot().resolve("docs/console");
         try {
             Files.createDirectories(folder);
@@ -237,6 +343,10 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                         .executeScript("return window.innerWidth")
                         .toString()
                         .equals(String.valueOf(width)));
+                if (anchor != null) {
+                    ((JavascriptExecutor) browser)
+                            .executeScript("document.getElementById(arguments[0]).scrollIntoView()", anchor);
+                }
                 File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
                 Files.copy(
                         shot.toPath(),

@@ -50,6 +50,13 @@ final class ConsoleClient {
         return postRaw(path, fields, Map.of());
     }
 
+    /** Posts a form as htmx would: the CSRF token of the last page read, and these headers. */
+    HttpResponse<String> post(String path, Map<String, String> form, Map<String, String> headers) {
+        var fields = new LinkedHashMap<>(form);
+        fields.put("_csrf", csrf);
+        return postRaw(path, fields, headers);
+    }
+
     /** Posts exactly these fields and headers, as a forged request would. */
     HttpResponse<String> postRaw(String path, Map<String, String> form, Map<String, String> headers) {
         var request = request(path).header("Content-Type", "application/x-www-form-urlencoded");
