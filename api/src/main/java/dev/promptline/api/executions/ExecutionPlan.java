@@ -1,18 +1,21 @@
 package dev.promptline.api.executions;
 
 import dev.promptline.api.models.Model;
+import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptVersion;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An execution worked out and checked, before anything is written: the version and model it runs, what it was asked
- * to run with, the messages rendered from them, and its deadline.
+ * to run with, the messages rendered from them, the models it falls back to, and its deadline and timeouts.
  *
  * @param version null for a model called with the caller's messages and no prompt
+ * @param fallbacks the models tried, in order, when the one before failed in a retryable way
  */
 record ExecutionPlan(
         OrganizationId organizationId,
@@ -20,4 +23,35 @@ record ExecutionPlan(
         Model model,
         ExecutionInput input,
         List<ChatMessage> messages,
-        Duration timeout) {}
+        Duration timeout,
+        List<Fallback> fallbacks,
+        Timeouts timeouts) {
+    ExecutionPlan {
+        fallbacks = List.copyOf(fallbacks);
+    }
+
+    /** A fallback model, with the parameters in effect on it (its own, under the version's and the request's). */
+    record Fallback(Model model, ModelParameters parameters) {}
+
+    /**
+     * The request's timeouts of each attempt; null leaves each model's own (or none).
+     *
+     * @param firstToken longest wait for an attempt's first token
+     * @param idle longest wait between two tokens once the first came
+     */
+    record Timeouts(@Nullable Duration firstToken, @Nullable Duration idle) {
+        static final Timeouts NONE = new Timeouts(null, null);
+    }
+
+    /** The model at {@code index} of the runtime's list: 0 for the plan's model, n for its n-th fallback. */
+    Model modelAt(int index) {
+        return index <= 0 || index > fallbacks.size()
+                ? model
+                : fallbacks.get(index - 1).model();
+    }
+
+    /** The fallbacks' ids, in order. */
+    List<UUID> fallbackModelIds() {
+        return fallbacks.stream().map(fallback -> fallback.model().id().value()).toList();
+    }
+}

@@ -107,19 +107,14 @@ public class ExecutionService {
             Execution pending, ExecutionPlan plan, ExecutionListener listener, ExecutionTracing.ExecutionSpan span) {
         var call = RuntimeCall.start(
                 runtime.channel(),
-                RuntimeRequests.execute(
-                        pending,
-                        plan.model(),
-                        models.providerCredential(plan.model()),
-                        plan.messages(),
-                        plan.input().parameters()),
+                RuntimeRequests.execute(pending, plan, models::providerCredential),
                 plan.timeout(),
                 listener.watchesTokens());
         var registration = running.register(pending.id(), call);
         try {
-            var run = new ExecutionRun(pending, call, registration, records, properties, listener, span);
+            var run = new ExecutionRun(pending, plan, call, registration, records, properties, listener, span);
             ExecutionOutcome outcome = run.toEnd();
-            return records.finish(pending, plan.model(), outcome, run.startedAt());
+            return records.finish(pending, plan, outcome, run.startedAt());
         } catch (DataAccessResourceFailureException e) {
             // Whatever the runtime still does would be paid for and never recorded.
             registration.cancel("The API could not record the execution");
