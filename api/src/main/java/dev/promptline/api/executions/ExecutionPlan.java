@@ -34,7 +34,7 @@ record ExecutionPlan(
     record Fallback(Model model, ModelParameters parameters) {}
 
     /**
-     * The request's timeouts of each attempt; null leaves each model's own (or none).
+     * The request's timeouts of each attempt, over each model's own; null leaves the model's (or none).
      *
      * @param firstToken longest wait for an attempt's first token
      * @param idle longest wait between two tokens once the first came

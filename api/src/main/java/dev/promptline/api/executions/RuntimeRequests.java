@@ -6,7 +6,6 @@ import dev.promptline.api.models.ProviderCredential;
 import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.runtime.v1.Credential;
 import dev.promptline.runtime.v1.ExecuteRequest;
-import dev.promptline.runtime.v1.ExecutionLimits;
 import dev.promptline.runtime.v1.ModelSpec;
 import dev.promptline.runtime.v1.Provider;
 import dev.promptline.runtime.v1.Role;
@@ -20,7 +19,8 @@ final class RuntimeRequests {
     private RuntimeRequests() {}
 
     /**
-     * The request of a planned execution: its model, then its fallbacks in order, each with its credential.
+     * The request of a planned execution: its model, then its fallbacks in order, each with its credential and its
+     * timeouts (the request's, else the model's own).
      *
      * @param credentials the decrypted credential of a model
      */
@@ -33,22 +33,30 @@ final class RuntimeRequests {
                 plan.messages(),
                 plan.input().parameters())
                 .toBuilder();
+        request.setModel(withTimeouts(request.getModel(), plan.model(), plan.timeouts()));
         for (ExecutionPlan.Fallback fallback : plan.fallbacks()) {
-            request.addFallbackModels(
-                    spec(fallback.model(), credentials.apply(fallback.model()), fallback.parameters()));
-        }
-        var timeouts = plan.timeouts();
-        if (timeouts.firstToken() != null || timeouts.idle() != null) {
-            var limits = ExecutionLimits.newBuilder();
-            if (timeouts.firstToken() != null) {
-                limits.setFirstTokenTimeout(duration(timeouts.firstToken()));
-            }
-            if (timeouts.idle() != null) {
-                limits.setIdleTimeout(duration(timeouts.idle()));
-            }
-            request.setLimits(limits);
+            request.addFallbackModels(withTimeouts(
+                    spec(fallback.model(), credentials.apply(fallback.model()), fallback.parameters()),
+                    fallback.model(),
+                    plan.timeouts()));
         }
         return request.build();
+    }
+
+    private static ModelSpec withTimeouts(ModelSpec spec, Model model, ExecutionPlan.Timeouts requested) {
+        var builder = spec.toBuilder();
+        Duration firstToken = requested.firstToken() != null
+                ? requested.firstToken()
+                : model.timeouts().firstToken();
+        Duration idle =
+                requested.idle() != null ? requested.idle() : model.timeouts().idle();
+        if (firstToken != null) {
+            builder.setFirstTokenTimeout(duration(firstToken));
+        }
+        if (idle != null) {
+            builder.setIdleTimeout(duration(idle));
+        }
+        return builder.build();
     }
 
     static ExecuteRequest execute(

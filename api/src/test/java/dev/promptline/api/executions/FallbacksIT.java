@@ -172,6 +172,45 @@ class FallbacksIT extends AuthenticatedApi {
     }
 
     @Test
+    void aModelsOwnFirstTokenTimeoutAppliesAndARequestsOwnOverridesIt() {
+        PRIMARY.setDefault(Reply.stream("slow", " answer").firstTokenAfter(Duration.ofMillis(1500)));
+        primary = model(PRIMARY, "gpt-primary", ", \"timeouts\": {\"firstToken\": \"0.3s\"}");
+        String prompt = prompt(List.of());
+
+        var bounded = Http.json(http.postJson(
+                "/api/v1/prompts/" + prompt + "/execute", "{\"variables\": {\"ticket\": \"refund\"}}", owner));
+        JsonNode patient = execute(prompt, "{\"variables\": {\"ticket\": \"refund\"}, \"firstTokenTimeout\": \"10s\"}");
+
+        assertThat(read(bounded.get("executionId").asString())
+                        .get("error")
+                        .get("code")
+                        .asString())
+                .isEqualTo("first_token_timeout");
+        assertThat(patient.get("status").asString()).isEqualTo("succeeded");
+        assertThat(patient.get("output").asString()).isEqualTo("slow answer");
+        assertThat(Http.json(http.get("/api/v1/models/" + primary, owner))
+                        .get("timeouts")
+                        .get("firstToken")
+                        .asString())
+                .isEqualTo("0.3s");
+    }
+
+    @Test
+    void aModelsOwnIdleTimeoutIsRecordedAsItsOwnCause() {
+        PRIMARY.setDefault(Reply.stream("Category", ":", " billing").tokenInterval(Duration.ofSeconds(5)));
+        primary = model(PRIMARY, "gpt-primary", ", \"timeouts\": {\"idle\": \"0.4s\"}");
+        String prompt = prompt(List.of());
+
+        var response = Http.json(http.postJson(
+                "/api/v1/prompts/" + prompt + "/execute", "{\"variables\": {\"ticket\": \"refund\"}}", owner));
+
+        JsonNode execution = read(response.get("executionId").asString());
+        assertThat(execution.get("status").asString()).isEqualTo("timed_out");
+        assertThat(execution.get("error").get("code").asString()).isEqualTo("idle_timeout");
+        assertThat(response.get("code").asString()).isEqualTo("EXECUTION_TIMED_OUT");
+    }
+
+    @Test
     void aStreamThatStallsBetweenTokensEndsAsAnIdleTimeoutWithoutFallingBack() {
         PRIMARY.setDefault(Reply.stream("Category", ":", " billing").tokenInterval(Duration.ofSeconds(5)));
         String prompt = prompt(List.of(backup));
@@ -272,11 +311,15 @@ class FallbacksIT extends AuthenticatedApi {
     }
 
     private String model(FakeProvider provider, String providerModelId) {
+        return model(provider, providerModelId, "");
+    }
+
+    private String model(FakeProvider provider, String providerModelId, String extra) {
         var created = http.postJson(
                 "/api/v1/models",
                 "{\"provider\": \"custom\", \"name\": \"" + providerModelId + "-" + UUID.randomUUID()
                         + "\", \"providerModelId\": \"" + providerModelId + "\", \"baseUrl\": \"" + provider.baseUrl()
-                        + "\", \"credential\": {\"apiKey\": \"sk-test\"}}",
+                        + "\", \"credential\": {\"apiKey\": \"sk-test\"}" + extra + "}",
                 owner);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return Http.json(created).get("id").asString();
