@@ -93,7 +93,7 @@ final class ExecutionRun {
                                     Execution.ModelRef.of(plan.modelAt(attempt.modelIndex())),
                                     null,
                                     null));
-                    span.attempt(attempt.attempt());
+                    span.attempt(attempt.attempt(), plan.modelAt(attempt.modelIndex()));
                 }
                 case RuntimeEvent.AttemptFailed failed ->
                     attemptLog.put(
