@@ -84,6 +84,30 @@ class FallbackTest {
     }
 
     @Test
+    void aConnectionDroppedBeforeTheFirstTokenFallsBack() {
+        primary.setDefault(Reply.hangUp());
+        fallback.setDefault(Reply.stream("steady"));
+
+        ExecutionCompleted completed = completed(runtime.execute(request()));
+
+        assertThat(completed.getOutput()).isEqualTo("steady");
+        assertThat(completed.getModelIndex()).isEqualTo(1);
+        assertThat(primary.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionDroppedAfterATokenEndsTheExecutionWithoutFallingBack() {
+        primary.setDefault(Reply.stream("half", " an", " answer").dropAfter(1));
+        fallback.setDefault(Reply.stream("never"));
+
+        ExecutionFailed failed = failed(runtime.execute(request()));
+
+        assertThat(failed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_PROVIDER_UNAVAILABLE);
+        assertThat(failed.getAttempts()).isEqualTo(1);
+        assertThat(fallback.requestCount()).isZero();
+    }
+
+    @Test
     void aBadRequestDoesNotFallBack() {
         primary.setDefault(Reply.status(400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}"));
         fallback.setDefault(Reply.stream("never"));
@@ -108,7 +132,8 @@ class FallbackTest {
 
         assertThat(completed.getOutput()).isEqualTo("on time");
         assertThat(completed.getModelIndex()).isEqualTo(1);
-        assertThat(primary.requestCount()).isEqualTo(2);
+        // Two late attempts at the primary (the provider may not have read the second before it was aborted).
+        assertThat(completed.getAttempts()).isEqualTo(3);
     }
 
     @Test
