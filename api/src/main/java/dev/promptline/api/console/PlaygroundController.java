@@ -107,11 +107,14 @@ class PlaygroundController {
         PromptTemplate template = PlaygroundForms.template(edit);
         if (errors.isEmpty()) {
             try {
+                // The editor does not show fallbacks (yet): the new version keeps its base's.
+                List<UUID> fallbacks = version(caller, promptId, base).version().fallbackModelIds();
                 PromptVersion saved = prompts.addVersion(
                         caller,
                         new PromptId(promptId),
                         base,
-                        new PromptService.Draft(template, modelId, parameters.parameters(), edit.commitMessage()));
+                        new PromptService.Draft(
+                                template, modelId, parameters.parameters(), fallbacks, edit.commitMessage()));
                 return "redirect:/console/prompts/%s/playground?saved=%d".formatted(promptId, saved.version());
             } catch (PromptlineException refused) {
                 if (refused.code() == ErrorCode.VERSION_CONFLICT) {

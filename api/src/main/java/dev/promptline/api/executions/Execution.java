@@ -2,10 +2,12 @@ package dev.promptline.api.executions;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.promptline.api.models.Model;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param promptVersion the version's number, read with the row
  * @param error why it did not succeed; null for a success and while it runs
  * @param traceId the OpenTelemetry trace it ran in; null when tracing is off
+ * @param answeredBy the model that answered: its own, or one of its fallbacks; null unless it succeeded
+ * @param attemptLog every provider attempt, in order, with the model it called and why it failed; empty for records
+ *     older than the log, and for executions that never reached the runtime
  */
 public record Execution(
         UUID id,
@@ -45,7 +50,41 @@ public record Execution(
         Instant createdAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
-        @Nullable Instant deadlineAt) {
+        @Nullable Instant deadlineAt,
+        @Nullable ModelRef answeredBy,
+        List<Attempt> attemptLog) {
+    /**
+     * A model as a record names it: copied, so the record still says what ran once the model is deleted.
+     *
+     * @param id null once the model was deleted
+     */
+    public record ModelRef(@Nullable UUID id, String provider, String providerModelId) {
+        public ModelRef {
+            requireNonNull(provider, "provider is null");
+            requireNonNull(providerModelId, "providerModelId is null");
+        }
+
+        static ModelRef of(Model model) {
+            return new ModelRef(model.id().value(), model.provider().value(), model.providerModelId());
+        }
+    }
+
+    /**
+     * One provider attempt.
+     *
+     * @param attempt counting from 1 across every model of the execution
+     * @param error why it failed; null for the attempt that answered, or one stopped without a reason from the runtime
+     */
+    public record Attempt(
+            int attempt,
+            ModelRef model,
+            @Nullable ExecutionError error,
+            @Nullable String errorMessage) {
+        public Attempt {
+            requireNonNull(model, "model is null");
+        }
+    }
+
     public Execution {
         requireNonNull(id, "id is null");
         requireNonNull(organizationId, "organizationId is null");
@@ -54,6 +93,8 @@ public record Execution(
         requireNonNull(input, "input is null");
         requireNonNull(status, "status is null");
         requireNonNull(createdAt, "createdAt is null");
+        // Null in records announced before attempts were logged.
+        attemptLog = attemptLog == null ? List.of() : List.copyOf(attemptLog);
     }
 
     /** The record written before the runtime is called: what runs, and nothing of how it ends yet. */
@@ -93,7 +134,9 @@ public record Execution(
                 createdAt,
                 null,
                 null,
-                createdAt.plus(plan.timeout()));
+                createdAt.plus(plan.timeout()),
+                null,
+                List.of());
     }
 
     /** This pending record as its outcome finished it. */
@@ -128,7 +171,9 @@ public record Execution(
                 createdAt,
                 startedAt,
                 finishedAt,
-                deadlineAt);
+                deadlineAt,
+                outcome.answeredBy(),
+                outcome.attemptLog());
     }
 
     static int saturated(long millis) {

@@ -8,9 +8,11 @@ import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.web.LogSafe;
 import dev.promptline.api.platform.web.Page;
 import dev.promptline.api.prompts.PromptId;
+import dev.promptline.api.prompts.PromptService;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ExecutionController {
     private static final Logger log = LoggerFactory.getLogger(ExecutionController.class);
     private static final String LABEL = "[a-z0-9][a-z0-9_.-]{0,99}";
+    private static final String SECONDS = "\\d{1,6}(\\.\\d{1,3})?s";
     static final String REPLAYED = "Idempotent-Replayed";
 
     private final ExecutionService executions;
@@ -69,6 +73,9 @@ class ExecutionController {
     /**
      * @param timeout the execution's deadline in seconds, as proto3's JSON writes durations: {@code "30s"},
      *     {@code "2.5s"}
+     * @param fallbackModelIds models to fall back to, in order, instead of the version's; empty for none
+     * @param firstTokenTimeout longest wait for each attempt's first token, over each model's own
+     * @param idleTimeout longest wait between two tokens, over each model's own
      */
     record ExecuteRequest(
             @Nullable Map<String, String> variables,
@@ -77,10 +84,19 @@ class ExecutionController {
             @Nullable UUID modelId,
             @Nullable @Valid ParametersRequest parameters,
 
-            @Nullable @Pattern(regexp = "\\d{1,6}(\\.\\d{1,3})?s", message = "must be seconds such as \"30s\"")
+            @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"30s\"")
             String timeout,
 
-            @Nullable Boolean stream) {}
+            @Nullable Boolean stream,
+
+            @Nullable @Size(max = PromptService.MAX_FALLBACK_MODELS)
+            List<@NotNull UUID> fallbackModelIds,
+
+            @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"5s\"")
+            String firstTokenTimeout,
+
+            @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"10s\"")
+            String idleTimeout) {}
 
     @PostMapping(
             path = "/api/v1/prompts/{promptId}/execute",
@@ -95,20 +111,24 @@ class ExecutionController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept,
             HttpServletResponse response) {
         var execution = new ExecutionRequest(
-                caller.organizationId(),
-                caller.userId(),
-                new PromptId(promptId),
-                request.version(),
-                request.label(),
-                request.variables() == null ? Map.of() : request.variables(),
-                request.modelId(),
-                request.parameters() == null
-                        ? ModelParameters.NONE
-                        : request.parameters().toParameters(),
-                request.timeout() == null ? null : seconds(request.timeout()),
-                idempotencyKey == null
-                        ? null
-                        : new ExecutionRequest.Idempotency(idempotencyKey, fingerprint(promptId, request)));
+                        caller.organizationId(),
+                        caller.userId(),
+                        new PromptId(promptId),
+                        request.version(),
+                        request.label(),
+                        request.variables() == null ? Map.of() : request.variables(),
+                        request.modelId(),
+                        request.parameters() == null
+                                ? ModelParameters.NONE
+                                : request.parameters().toParameters(),
+                        request.timeout() == null ? null : seconds(request.timeout()),
+                        idempotencyKey == null
+                                ? null
+                                : new ExecutionRequest.Idempotency(idempotencyKey, fingerprint(promptId, request)))
+                .withRouting(new ExecutionRequest.Routing(
+                        request.fallbackModelIds(),
+                        request.firstTokenTimeout() == null ? null : seconds(request.firstTokenTimeout()),
+                        request.idleTimeout() == null ? null : seconds(request.idleTimeout())));
         boolean streamed = Boolean.TRUE.equals(request.stream())
                 || (request.stream() == null && accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE));
         if (!streamed) {

@@ -18,8 +18,12 @@ public enum ExecutionError {
     PROVIDER_UNAVAILABLE,
     /** The model's address is not allowed (MODEL_ALLOWED_HOSTS). */
     ADDRESS_FORBIDDEN,
-    /** Its deadline passed. */
+    /** Its deadline passed (the total timeout), or the provider answered 408. */
     TIMEOUT,
+    /** No token came within the first-token timeout, on the last model tried. */
+    FIRST_TOKEN_TIMEOUT,
+    /** The stream stalled: no token within the idle timeout after an earlier one. */
+    IDLE_TIMEOUT,
     /** Someone cancelled it, or its client left. */
     CANCELLED,
     /** The process running it stopped before it ended. */
@@ -34,7 +38,7 @@ public enum ExecutionError {
     /** The terminal status an execution that ended this way has. */
     public ExecutionStatus status() {
         return switch (this) {
-            case TIMEOUT -> ExecutionStatus.TIMED_OUT;
+            case TIMEOUT, FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> ExecutionStatus.TIMED_OUT;
             case CANCELLED -> ExecutionStatus.CANCELLED;
             case INVALID_REQUEST,
                     AUTH_FAILED,

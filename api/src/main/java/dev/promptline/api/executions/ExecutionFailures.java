@@ -23,7 +23,7 @@ public final class ExecutionFailures {
 
     private static ErrorCode code(ExecutionError error) {
         return switch (error) {
-            case TIMEOUT -> ErrorCode.EXECUTION_TIMED_OUT;
+            case TIMEOUT, FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> ErrorCode.EXECUTION_TIMED_OUT;
             case CANCELLED -> ErrorCode.EXECUTION_CANCELLED;
             case RATE_LIMITED -> ErrorCode.PROVIDER_RATE_LIMITED;
             case PROVIDER_UNAVAILABLE -> ErrorCode.PROVIDER_UNAVAILABLE;

@@ -49,8 +49,9 @@ class ExecutionRecords {
      * the record first (the run outlived its deadline and the grace), the record keeps the sweep's outcome and that is
      * what is returned: whoever is told how the execution ended is told what its durable record says.
      */
-    Execution finish(Execution pending, Model model, ExecutionOutcome outcome, @Nullable Instant startedAt) {
-        BigDecimal cost = Pricing.cost(model, outcome.usage());
+    Execution finish(Execution pending, ExecutionPlan plan, ExecutionOutcome outcome, @Nullable Instant startedAt) {
+        // Priced at the model that answered, or for a failure at the one tried last: whoever produced the tokens.
+        BigDecimal cost = Pricing.cost(pricedModel(plan, outcome), outcome.usage());
         boolean finishedHere = writer.finish(
                 new RecordWriter.Finish(pending.organizationId(), pending.id(), outcome, cost, startedAt));
         Execution finished = pending.finished(outcome, cost, startedAt, Instant.now());
@@ -63,6 +64,21 @@ class ExecutionRecords {
                 pending.id(),
                 outcome.status());
         return repository.find(pending.organizationId(), pending.id()).orElse(finished);
+    }
+
+    private static Model pricedModel(ExecutionPlan plan, ExecutionOutcome outcome) {
+        Execution.ModelRef answered = outcome.answeredBy();
+        if (answered == null && !outcome.attemptLog().isEmpty()) {
+            answered = outcome.attemptLog().getLast().model();
+        }
+        if (answered != null) {
+            for (ExecutionPlan.Fallback fallback : plan.fallbacks()) {
+                if (fallback.model().id().value().equals(answered.id())) {
+                    return fallback.model();
+                }
+            }
+        }
+        return plan.model();
     }
 
     /** Fails every unfinished execution {@code runner} left when it stopped; how many there were. */

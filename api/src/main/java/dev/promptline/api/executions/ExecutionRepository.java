@@ -30,7 +30,8 @@ class ExecutionRepository {
             e.provider, e.provider_model_id, e.input::text AS input, e.output, e.tokens_input, e.tokens_output,
             e.latency_ms, e.time_to_first_token_ms, e.cost_usd, e.status, e.error_code, e.error_message,
             e.finish_reason, e.attempts, e.created_by, e.request_id, e.trace_id, e.created_at, e.started_at, e.finished_at,
-            e.deadline_at""";
+            e.deadline_at, e.answered_model_id, e.answered_provider, e.answered_provider_model_id,
+            e.attempt_log::text AS attempt_log""";
     private static final String FROM = """
 
             FROM executions e
@@ -81,7 +82,9 @@ class ExecutionRepository {
                SET status = :status, output = :output, tokens_input = :tokensInput, tokens_output = :tokensOutput,
                    latency_ms = :latencyMs, time_to_first_token_ms = :timeToFirstTokenMs, cost_usd = :costUsd,
                    finish_reason = :finishReason, attempts = :attempts, error_code = :errorCode,
-                   error_message = :errorMessage, started_at = coalesce(started_at, :startedAt), finished_at = now()
+                   error_message = :errorMessage, started_at = coalesce(started_at, :startedAt), finished_at = now(),
+                   answered_model_id = :answeredModelId, answered_provider = :answeredProvider,
+                   answered_provider_model_id = :answeredProviderModelId, attempt_log = CAST(:attemptLog AS jsonb)
              WHERE organization_id = :organizationId
                AND id = :id
                AND status IN ('pending', 'running')
@@ -133,11 +136,7 @@ class ExecutionRepository {
     int[] finishAll(List<RecordWriter.Finish> finishes) {
         return finishes.isEmpty()
                 ? new int[0]
-                : batch(
-                        FINISH,
-                        finishes.stream()
-                                .map(ExecutionRepository::finishParameters)
-                                .toList());
+                : batch(FINISH, finishes.stream().map(this::finishParameters).toList());
     }
 
     /** One statement for one row: a JDBC batch of one costs the driver's batch bookkeeping for nothing. */
@@ -174,8 +173,9 @@ class ExecutionRepository {
                 .addValue("startedAt", Timestamp.from(mark.startedAt()));
     }
 
-    private static MapSqlParameterSource finishParameters(RecordWriter.Finish finish) {
+    private MapSqlParameterSource finishParameters(RecordWriter.Finish finish) {
         var outcome = finish.outcome();
+        Execution.ModelRef answered = outcome.answeredBy();
         var usage = outcome.usage();
         var timing = outcome.timing();
         return new MapSqlParameterSource()
@@ -200,7 +200,11 @@ class ExecutionRepository {
                         "errorCode",
                         outcome.error() == null ? null : outcome.error().value())
                 .addValue("errorMessage", outcome.errorMessage())
-                .addValue("startedAt", finish.startedAt() == null ? null : Timestamp.from(finish.startedAt()));
+                .addValue("startedAt", finish.startedAt() == null ? null : Timestamp.from(finish.startedAt()))
+                .addValue("answeredModelId", answered == null ? null : answered.id())
+                .addValue("answeredProvider", answered == null ? null : answered.provider())
+                .addValue("answeredProviderModelId", answered == null ? null : answered.providerModelId())
+                .addValue("attemptLog", attemptLogJson(outcome.attemptLog()));
     }
 
     Optional<Execution> find(OrganizationId organizationId, UUID id) {
@@ -279,7 +283,45 @@ class ExecutionRepository {
                 instant(row, "created_at"),
                 nullableInstant(row, "started_at"),
                 nullableInstant(row, "finished_at"),
-                nullableInstant(row, "deadline_at"));
+                nullableInstant(row, "deadline_at"),
+                row.getString("answered_provider") == null
+                        ? null
+                        : new Execution.ModelRef(
+                                row.getObject("answered_model_id", UUID.class),
+                                row.getString("answered_provider"),
+                                row.getString("answered_provider_model_id")),
+                attemptLog(row.getString("attempt_log")));
+    }
+
+    /** How an attempt is stored: the API's names, so the column reads as the API shows it. */
+    private record StoredAttempt(
+            int attempt,
+            @Nullable UUID modelId,
+            String provider,
+            String providerModelId,
+            @Nullable String errorCode,
+            @Nullable String errorMessage) {}
+
+    private String attemptLogJson(List<Execution.Attempt> log) {
+        return json.writeValueAsString(log.stream()
+                .map(attempt -> new StoredAttempt(
+                        attempt.attempt(),
+                        attempt.model().id(),
+                        attempt.model().provider(),
+                        attempt.model().providerModelId(),
+                        attempt.error() == null ? null : attempt.error().value(),
+                        attempt.errorMessage()))
+                .toList());
+    }
+
+    private List<Execution.Attempt> attemptLog(String text) {
+        return json.readValue(text, new TypeReference<List<StoredAttempt>>() {}).stream()
+                .map(stored -> new Execution.Attempt(
+                        stored.attempt(),
+                        new Execution.ModelRef(stored.modelId(), stored.provider(), stored.providerModelId()),
+                        stored.errorCode() == null ? null : ExecutionError.fromValue(stored.errorCode()),
+                        stored.errorMessage()))
+                .toList();
     }
 
     private ExecutionInput input(String text) {

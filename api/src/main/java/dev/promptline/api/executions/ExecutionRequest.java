@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  *     traffic can leave experiments out; null for everything else
  * @param messages messages sent after the prompt's rendered ones (the caller's turns); without a prompt, the whole
  *     conversation
+ * @param routing fallback models and timeouts of this request, over the version's and the models' own
  */
 public record ExecutionRequest(
         OrganizationId organizationId,
@@ -43,7 +44,28 @@ public record ExecutionRequest(
         @Nullable Duration timeout,
         @Nullable Idempotency idempotency,
         @Nullable UUID experimentId,
-        List<ChatMessage> messages) {
+        List<ChatMessage> messages,
+        Routing routing) {
+    /**
+     * What a request says about the models it may fall back to and the timeouts of each attempt.
+     *
+     * @param fallbackModelIds registered models to try, in order, when the model fails in a retryable way (429, 5xx,
+     *     a broken connection, no first token in time); null for the prompt version's, empty for none
+     * @param firstTokenTimeout longest wait for each attempt's first token, over each model's own; null for the
+     *     models' own, else none
+     * @param idleTimeout longest wait between two tokens, over each model's own; null for the models' own, else none
+     */
+    public record Routing(
+            @Nullable List<UUID> fallbackModelIds,
+            @Nullable Duration firstTokenTimeout,
+            @Nullable Duration idleTimeout) {
+        public static final Routing NONE = new Routing(null, null, null);
+
+        public Routing {
+            fallbackModelIds = fallbackModelIds == null ? null : List.copyOf(fallbackModelIds);
+        }
+    }
+
     /**
      * @param fingerprint what the request asked for: the same key sent with another request is refused
      */
@@ -59,6 +81,7 @@ public record ExecutionRequest(
         requireNonNull(variables, "variables is null");
         requireNonNull(parameters, "parameters is null");
         messages = List.copyOf(requireNonNull(messages, "messages is null"));
+        requireNonNull(routing, "routing is null");
         if (promptId == null) {
             if (modelId == null || messages.isEmpty()) {
                 throw new IllegalArgumentException("Without a prompt, a request needs a model and messages");
@@ -67,6 +90,54 @@ public record ExecutionRequest(
                 throw new IllegalArgumentException("Without a prompt, a request has no version, label or variables");
             }
         }
+    }
+
+    /** A request with the version's and the models' own fallbacks and timeouts. */
+    public ExecutionRequest(
+            OrganizationId organizationId,
+            @Nullable UserId initiatedBy,
+            @Nullable PromptId promptId,
+            @Nullable Integer version,
+            @Nullable String label,
+            Map<String, String> variables,
+            @Nullable UUID modelId,
+            ModelParameters parameters,
+            @Nullable Duration timeout,
+            @Nullable Idempotency idempotency,
+            @Nullable UUID experimentId,
+            List<ChatMessage> messages) {
+        this(
+                organizationId,
+                initiatedBy,
+                promptId,
+                version,
+                label,
+                variables,
+                modelId,
+                parameters,
+                timeout,
+                idempotency,
+                experimentId,
+                messages,
+                Routing.NONE);
+    }
+
+    /** This request with its own fallbacks and timeouts. */
+    public ExecutionRequest withRouting(Routing routing) {
+        return new ExecutionRequest(
+                organizationId,
+                initiatedBy,
+                promptId,
+                version,
+                label,
+                variables,
+                modelId,
+                parameters,
+                timeout,
+                idempotency,
+                experimentId,
+                messages,
+                routing);
     }
 
     /** A request of an experiment, with the prompt's messages alone. */

@@ -34,7 +34,35 @@ record ExecutionResponse(
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         @Nullable Instant deadlineAt,
+        @Nullable ModelResponse answeredBy,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttemptResponse> attemptLog,
         @Nullable List<?> scores) {
+
+    /** A model as the record names it; modelId is null once the model was deleted. */
+    record ModelResponse(@Nullable UUID modelId, String provider, String model) {
+        static ModelResponse from(Execution.ModelRef model) {
+            return new ModelResponse(model.id(), model.provider(), model.providerModelId());
+        }
+    }
+
+    /** One provider attempt: the model it called and, if it failed, why. */
+    record AttemptResponse(
+            int attempt,
+            @Nullable UUID modelId,
+            String provider,
+            String model,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Error error) {
+        static AttemptResponse from(Execution.Attempt attempt) {
+            return new AttemptResponse(
+                    attempt.attempt(),
+                    attempt.model().id(),
+                    attempt.model().provider(),
+                    attempt.model().providerModelId(),
+                    attempt.error() == null ? null : new Error(attempt.error().value(), attempt.errorMessage()));
+        }
+    }
 
     /** @param messages the caller's own messages (sent after the prompt's, or alone); left out when there are none */
     record Input(
@@ -85,6 +113,8 @@ record ExecutionResponse(
                 execution.startedAt(),
                 execution.finishedAt(),
                 execution.deadlineAt(),
+                execution.answeredBy() == null ? null : ModelResponse.from(execution.answeredBy()),
+                execution.attemptLog().stream().map(AttemptResponse::from).toList(),
                 scores);
     }
 }

@@ -2,6 +2,9 @@ package dev.promptline.api.executions;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +22,7 @@ final class ExecutionRun {
     private static final Duration DISCONNECT_PROBE = Duration.ofMillis(300);
 
     private final Execution pending;
+    private final ExecutionPlan plan;
     private final RuntimeCall call;
     private final RunningExecutions.Running registration;
     private final ExecutionRecords records;
@@ -27,10 +31,13 @@ final class ExecutionRun {
     private ExecutionListener listener;
     // Announced so far: what an execution stopped before its terminal event is charged for, with the output.
     private int attempts;
+    private final Map<Integer, Execution.Attempt> attemptLog = new TreeMap<>();
     private @Nullable Instant startedAt;
+    private Execution.@Nullable ModelRef answeredBy;
 
     ExecutionRun(
             Execution pending,
+            ExecutionPlan plan,
             RuntimeCall call,
             RunningExecutions.Running registration,
             ExecutionRecords records,
@@ -38,6 +45,7 @@ final class ExecutionRun {
             ExecutionListener listener,
             ExecutionTracing.ExecutionSpan span) {
         this.pending = pending;
+        this.plan = plan;
         this.call = call;
         this.registration = registration;
         this.records = records;
@@ -52,7 +60,14 @@ final class ExecutionRun {
         return startedAt;
     }
 
+    /** Reads the call to its end; the outcome names the model that answered and logs every attempt. */
     ExecutionOutcome toEnd() {
+        ExecutionOutcome outcome = read();
+        Execution.ModelRef answered = outcome.status() == ExecutionStatus.SUCCEEDED ? answeredBy : null;
+        return outcome.with(answered, List.copyOf(attemptLog.values()));
+    }
+
+    private ExecutionOutcome read() {
         while (true) {
             RuntimeEvent event;
             try {
@@ -71,10 +86,26 @@ final class ExecutionRun {
                 }
                 case RuntimeEvent.AttemptStarted attempt -> {
                     attempts = Math.max(attempts, attempt.attempt());
-                    span.attempt(attempt.attempt());
+                    attemptLog.put(
+                            attempt.attempt(),
+                            new Execution.Attempt(
+                                    attempt.attempt(),
+                                    Execution.ModelRef.of(plan.modelAt(attempt.modelIndex())),
+                                    null,
+                                    null));
+                    span.attempt(attempt.attempt(), plan.modelAt(attempt.modelIndex()));
                 }
+                case RuntimeEvent.AttemptFailed failed ->
+                    attemptLog.put(
+                            failed.attempt(),
+                            new Execution.Attempt(
+                                    failed.attempt(),
+                                    Execution.ModelRef.of(plan.modelAt(failed.modelIndex())),
+                                    failed.error(),
+                                    failed.message()));
                 case RuntimeEvent.TokenDelta delta -> notify(watcher -> watcher.token(delta.text()));
                 case RuntimeEvent.Completed completed -> {
+                    answeredBy = Execution.ModelRef.of(plan.modelAt(completed.modelIndex()));
                     return ExecutionOutcome.succeeded(
                             completed.output(),
                             new ExecutionOutcome.Usage(

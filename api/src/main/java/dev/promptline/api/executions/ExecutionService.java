@@ -123,19 +123,14 @@ public class ExecutionService {
         Execution finished = null;
         var call = RuntimeCall.start(
                 runtime.channel(),
-                RuntimeRequests.execute(
-                        pending,
-                        plan.model(),
-                        models.providerCredential(plan.model()),
-                        plan.messages(),
-                        plan.input().parameters()),
+                RuntimeRequests.execute(pending, plan, models::providerCredential),
                 plan.timeout(),
                 listener.watchesTokens());
         var registration = running.register(pending.id(), call);
         try {
-            var run = new ExecutionRun(pending, call, registration, records, properties, listener, span);
+            var run = new ExecutionRun(pending, plan, call, registration, records, properties, listener, span);
             ExecutionOutcome outcome = run.toEnd();
-            finished = records.finish(pending, plan.model(), outcome, run.startedAt());
+            finished = records.finish(pending, plan, outcome, run.startedAt());
             return finished;
         } catch (DataAccessResourceFailureException e) {
             // Whatever the runtime still does would be paid for and never recorded.

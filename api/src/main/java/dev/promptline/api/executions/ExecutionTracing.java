@@ -1,5 +1,6 @@
 package dev.promptline.api.executions;
 
+import dev.promptline.api.models.Model;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -58,8 +59,11 @@ class ExecutionTracing {
             return spanContext.isValid() && spanContext.isSampled() ? spanContext.getTraceId() : null;
         }
 
-        /** An attempt at the provider began: the one before it (if any) failed and was retried. */
-        void attempt(int number) {
+        /**
+         * An attempt at the provider began, at the plan's model or one of its fallbacks: the one before it (if any)
+         * failed and was retried or fell back.
+         */
+        void attempt(int number, Model model) {
             if (attempt != null) {
                 attempt.setStatus(StatusCode.ERROR, "retried");
                 attempt.end();
@@ -67,7 +71,7 @@ class ExecutionTracing {
             attempt = tracer.spanBuilder(name)
                     .setParent(context)
                     .setSpanKind(SpanKind.CLIENT)
-                    .setAllAttributes(GenAi.request(plan))
+                    .setAllAttributes(GenAi.request(plan, model))
                     .setAttribute(GenAi.ATTEMPT, number)
                     .startSpan();
         }

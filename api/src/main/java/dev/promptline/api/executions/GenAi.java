@@ -1,5 +1,6 @@
 package dev.promptline.api.executions;
 
+import dev.promptline.api.models.Model;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -33,7 +34,11 @@ final class GenAi {
 
     /** What is known before the call: the operation, who serves it, the model, and the prompt version it runs. */
     static Attributes request(ExecutionPlan plan) {
-        var model = plan.model();
+        return request(plan, plan.model());
+    }
+
+    /** The same for one attempt, which may call one of the plan's fallbacks. */
+    static Attributes request(ExecutionPlan plan, Model model) {
         AttributesBuilder attributes = Attributes.builder()
                 .put(OPERATION, "chat")
                 .put(PROVIDER, model.provider().value())

@@ -20,7 +20,14 @@ final class RuntimeContract {
             case TOKEN_DELTA ->
                 new RuntimeEvent.TokenDelta(response.getTokenDelta().getText());
             case ATTEMPT_STARTED ->
-                new RuntimeEvent.AttemptStarted(response.getAttemptStarted().getAttempt());
+                new RuntimeEvent.AttemptStarted(
+                        response.getAttemptStarted().getAttempt(),
+                        response.getAttemptStarted().getModelIndex());
+            case ATTEMPT_FAILED -> {
+                var failed = response.getAttemptFailed();
+                yield new RuntimeEvent.AttemptFailed(
+                        failed.getAttempt(), failed.getModelIndex(), error(failed.getCode()), failed.getMessage());
+            }
             case COMPLETED -> {
                 var completed = response.getCompleted();
                 yield new RuntimeEvent.Completed(
@@ -28,7 +35,8 @@ final class RuntimeContract {
                         finishReason(completed.getFinishReason()),
                         completed.getUsage().getInputTokens(),
                         completed.getUsage().getOutputTokens(),
-                        completed.getAttempts());
+                        completed.getAttempts(),
+                        completed.getModelIndex());
             }
             case FAILED -> {
                 var failed = response.getFailed();
@@ -81,6 +89,8 @@ final class RuntimeContract {
             case ERROR_CODE_RATE_LIMITED -> ExecutionError.RATE_LIMITED;
             case ERROR_CODE_PROVIDER_UNAVAILABLE -> ExecutionError.PROVIDER_UNAVAILABLE;
             case ERROR_CODE_TIMEOUT -> ExecutionError.TIMEOUT;
+            case ERROR_CODE_FIRST_TOKEN_TIMEOUT -> ExecutionError.FIRST_TOKEN_TIMEOUT;
+            case ERROR_CODE_IDLE_TIMEOUT -> ExecutionError.IDLE_TIMEOUT;
             case ERROR_CODE_CANCELLED -> ExecutionError.CANCELLED;
             case ERROR_CODE_ADDRESS_FORBIDDEN -> ExecutionError.ADDRESS_FORBIDDEN;
             case ERROR_CODE_SHUTDOWN -> ExecutionError.SHUTDOWN;

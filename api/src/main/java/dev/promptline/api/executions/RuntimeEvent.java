@@ -11,11 +11,23 @@ sealed interface RuntimeEvent {
     /** A piece of output, in order. */
     record TokenDelta(String text) implements RuntimeEvent {}
 
-    /** An attempt at the provider began, counting from 1 (runtimes older than this event do not send it). */
-    record AttemptStarted(int attempt) implements RuntimeEvent {}
+    /**
+     * An attempt at the provider began, counting from 1 across models (runtimes older than this event do not send it).
+     *
+     * @param modelIndex 0 for the execution's model, n for its n-th fallback
+     */
+    record AttemptStarted(int attempt, int modelIndex) implements RuntimeEvent {}
 
-    /** Terminal: the execution succeeded. */
-    record Completed(String output, FinishReason finishReason, int inputTokens, int outputTokens, int attempts)
+    /** An attempt failed; a retry, a fallback or the execution's failure follows. */
+    record AttemptFailed(int attempt, int modelIndex, ExecutionError error, String message) implements RuntimeEvent {}
+
+    /**
+     * Terminal: the execution succeeded.
+     *
+     * @param modelIndex the model that answered: 0 for the execution's, n for its n-th fallback
+     */
+    record Completed(
+            String output, FinishReason finishReason, int inputTokens, int outputTokens, int attempts, int modelIndex)
             implements RuntimeEvent {}
 
     /** Terminal: the execution failed, and the runtime said why and what it used. */

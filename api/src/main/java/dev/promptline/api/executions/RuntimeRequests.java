@@ -10,11 +10,54 @@ import dev.promptline.runtime.v1.ModelSpec;
 import dev.promptline.runtime.v1.Provider;
 import dev.promptline.runtime.v1.Role;
 import dev.promptline.runtime.v1.SamplingParameters;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /** Domain to proto for the runtime's Execute request; proto types stay in this package. */
 final class RuntimeRequests {
     private RuntimeRequests() {}
+
+    /**
+     * The request of a planned execution: its model, then its fallbacks in order, each with its credential and its
+     * timeouts (the request's, else the model's own).
+     *
+     * @param credentials the decrypted credential of a model
+     */
+    static ExecuteRequest execute(
+            Execution execution, ExecutionPlan plan, Function<Model, ProviderCredential> credentials) {
+        var request = execute(
+                execution,
+                plan.model(),
+                credentials.apply(plan.model()),
+                plan.messages(),
+                plan.input().parameters())
+                .toBuilder();
+        request.setModel(withTimeouts(request.getModel(), plan.model(), plan.timeouts()));
+        for (ExecutionPlan.Fallback fallback : plan.fallbacks()) {
+            request.addFallbackModels(withTimeouts(
+                    spec(fallback.model(), credentials.apply(fallback.model()), fallback.parameters()),
+                    fallback.model(),
+                    plan.timeouts()));
+        }
+        return request.build();
+    }
+
+    private static ModelSpec withTimeouts(ModelSpec spec, Model model, ExecutionPlan.Timeouts requested) {
+        var builder = spec.toBuilder();
+        Duration firstToken = requested.firstToken() != null
+                ? requested.firstToken()
+                : model.timeouts().firstToken();
+        Duration idle =
+                requested.idle() != null ? requested.idle() : model.timeouts().idle();
+        if (firstToken != null) {
+            builder.setFirstTokenTimeout(duration(firstToken));
+        }
+        if (idle != null) {
+            builder.setIdleTimeout(duration(idle));
+        }
+        return builder.build();
+    }
 
     static ExecuteRequest execute(
             Execution execution,
@@ -22,6 +65,21 @@ final class RuntimeRequests {
             ProviderCredential credential,
             List<ChatMessage> messages,
             ModelParameters parameters) {
+        var request = ExecuteRequest.newBuilder()
+                .setExecutionId(execution.id().toString())
+                .setModel(spec(model, credential, parameters));
+        if (execution.requestId() != null) {
+            request.setRequestId(execution.requestId());
+        }
+        for (ChatMessage message : messages) {
+            request.addMessages(dev.promptline.runtime.v1.ChatMessage.newBuilder()
+                    .setRole(role(message.role()))
+                    .setContent(message.content()));
+        }
+        return request.build();
+    }
+
+    private static ModelSpec spec(Model model, ProviderCredential credential, ModelParameters parameters) {
         var spec = ModelSpec.newBuilder()
                 .setProvider(provider(model))
                 .setModelName(model.providerModelId())
@@ -34,18 +92,14 @@ final class RuntimeRequests {
         } else if (credential.envVar() != null) {
             spec.setCredential(Credential.newBuilder().setEnvVar(credential.envVar()));
         }
-        var request = ExecuteRequest.newBuilder()
-                .setExecutionId(execution.id().toString())
-                .setModel(spec);
-        if (execution.requestId() != null) {
-            request.setRequestId(execution.requestId());
-        }
-        for (ChatMessage message : messages) {
-            request.addMessages(dev.promptline.runtime.v1.ChatMessage.newBuilder()
-                    .setRole(role(message.role()))
-                    .setContent(message.content()));
-        }
-        return request.build();
+        return spec.build();
+    }
+
+    private static com.google.protobuf.Duration duration(Duration duration) {
+        return com.google.protobuf.Duration.newBuilder()
+                .setSeconds(duration.getSeconds())
+                .setNanos(duration.getNano())
+                .build();
     }
 
     private static Provider provider(Model model) {

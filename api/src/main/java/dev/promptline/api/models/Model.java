@@ -8,7 +8,10 @@ import java.net.URI;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** A model an organization may call, with its defaults and its prices per million tokens (for cost tracking). */
+/**
+ * A model an organization may call, with its defaults, its prices per million tokens (for cost tracking) and the
+ * timeouts of each attempt at it.
+ */
 public record Model(
         ModelId id,
         OrganizationId organizationId,
@@ -22,7 +25,8 @@ public record Model(
         @Nullable BigDecimal outputPricePerMillion,
         boolean enabled,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        ModelTimeouts timeouts) {
     public Model {
         requireNonNull(id, "id is null");
         requireNonNull(organizationId, "organizationId is null");
@@ -33,5 +37,7 @@ public record Model(
         requireNonNull(credential, "credential is null");
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
+        // Null in models cached before models had timeouts.
+        timeouts = timeouts == null ? ModelTimeouts.NONE : timeouts;
     }
 }

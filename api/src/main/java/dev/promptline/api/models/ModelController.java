@@ -1,5 +1,7 @@
 package dev.promptline.api.models;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.web.Page;
 import jakarta.validation.Valid;
@@ -11,6 +13,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/models")
 class ModelController {
+    private static final String SECONDS = "\\d{1,6}(\\.\\d{1,3})?s";
+
     private final ModelService models;
 
     ModelController(ModelService models) {
@@ -94,7 +99,8 @@ class ModelController {
                 credential == null ? null : new ModelService.NewCredential(credential.apiKey(), credential.envVar()),
                 inputPricePerMillion,
                 outputPricePerMillion,
-                enabled);
+                enabled,
+                null);
     }
 
     record CredentialRequest(
@@ -122,7 +128,8 @@ class ModelController {
             @Nullable @DecimalMin("0") @Digits(integer = 8, fraction = 6)
             BigDecimal outputPricePerMillion,
 
-            @Nullable Boolean enabled) {
+            @Nullable Boolean enabled,
+            @Nullable @Valid TimeoutsRequest timeouts) {
         ModelService.Changes changes() {
             return new ModelService.Changes(
                     name,
@@ -134,7 +141,8 @@ class ModelController {
                             : new ModelService.NewCredential(credential.apiKey(), credential.envVar()),
                     inputPricePerMillion,
                     outputPricePerMillion,
-                    enabled);
+                    enabled,
+                    timeouts == null ? null : timeouts.toTimeouts());
         }
     }
 
@@ -153,7 +161,8 @@ class ModelController {
             @Nullable @DecimalMin("0") @Digits(integer = 8, fraction = 6)
             BigDecimal outputPricePerMillion,
 
-            @Nullable Boolean enabled) {
+            @Nullable Boolean enabled,
+            @Nullable @Valid TimeoutsRequest timeouts) {
         ModelService.Changes changes() {
             return new ModelService.Changes(
                     name,
@@ -165,7 +174,53 @@ class ModelController {
                             : new ModelService.NewCredential(credential.apiKey(), credential.envVar()),
                     inputPricePerMillion,
                     outputPricePerMillion,
-                    enabled);
+                    enabled,
+                    timeouts == null ? null : timeouts.toTimeouts());
+        }
+    }
+
+    /**
+     * The timeouts of each attempt, in seconds as proto3's JSON writes durations ({@code "5s"}, {@code "2.5s"}); an
+     * absent one is no bound but the execution's deadline.
+     */
+    record TimeoutsRequest(
+            @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"5s\"")
+            String firstToken,
+
+            @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"10s\"")
+            String idle) {
+        ModelTimeouts toTimeouts() {
+            try {
+                return new ModelTimeouts(seconds(firstToken), seconds(idle));
+            } catch (IllegalArgumentException e) {
+                throw PromptlineException.invalidField("#/timeouts", "each timeout must be positive");
+            }
+        }
+
+        private static @Nullable Duration seconds(@Nullable String value) {
+            if (value == null) {
+                return null;
+            }
+            var seconds = new BigDecimal(value.substring(0, value.length() - 1));
+            return Duration.ofMillis(seconds.movePointRight(3).longValueExact());
+        }
+    }
+
+    /** A model's timeouts as they were set; an unset one is left out. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TimeoutsResponse(
+            @Nullable String firstToken, @Nullable String idle) {
+        static TimeoutsResponse from(ModelTimeouts timeouts) {
+            return new TimeoutsResponse(seconds(timeouts.firstToken()), seconds(timeouts.idle()));
+        }
+
+        private static @Nullable String seconds(@Nullable Duration duration) {
+            return duration == null
+                    ? null
+                    : BigDecimal.valueOf(duration.toMillis())
+                                    .movePointLeft(3)
+                                    .stripTrailingZeros()
+                                    .toPlainString() + "s";
         }
     }
 
@@ -191,6 +246,7 @@ class ModelController {
             @Nullable BigDecimal inputPricePerMillion,
             @Nullable BigDecimal outputPricePerMillion,
             boolean enabled,
+            TimeoutsResponse timeouts,
             Instant createdAt,
             Instant updatedAt) {
         static ModelResponse from(Model model) {
@@ -205,6 +261,7 @@ class ModelController {
                     model.inputPricePerMillion(),
                     model.outputPricePerMillion(),
                     model.enabled(),
+                    TimeoutsResponse.from(model.timeouts()),
                     model.createdAt(),
                     model.updatedAt());
         }

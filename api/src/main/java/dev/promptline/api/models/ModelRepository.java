@@ -8,6 +8,7 @@ import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,7 +25,7 @@ class ModelRepository {
     private static final String COLUMNS = """
             id, organization_id, provider, name, provider_model_id, base_url, parameters::text AS parameters,
             credential_ciphertext, credential_env_var, input_price_per_million, output_price_per_million, enabled,
-            created_at, updated_at""";
+            created_at, updated_at, first_token_timeout_ms, idle_timeout_ms""";
     private static final String FIND = "SELECT " + COLUMNS + """
 
             FROM models
@@ -47,16 +48,17 @@ class ModelRepository {
     private static final String INSERT = """
             INSERT INTO models (organization_id, provider, name, provider_model_id, base_url, parameters,
                                 credential_ciphertext, credential_env_var, input_price_per_million,
-                                output_price_per_million, enabled)
+                                output_price_per_million, enabled, first_token_timeout_ms, idle_timeout_ms)
             VALUES (:organizationId, :provider, :name, :providerModelId, :baseUrl, CAST(:parameters AS jsonb),
-                    :ciphertext, :envVar, :inputPrice, :outputPrice, :enabled)
+                    :ciphertext, :envVar, :inputPrice, :outputPrice, :enabled, :firstTokenTimeoutMs, :idleTimeoutMs)
             RETURNING\s""" + COLUMNS;
     private static final String UPDATE = """
             UPDATE models
                SET name = :name, provider_model_id = :providerModelId, base_url = :baseUrl,
                    parameters = CAST(:parameters AS jsonb), credential_ciphertext = :ciphertext,
                    credential_env_var = :envVar, input_price_per_million = :inputPrice,
-                   output_price_per_million = :outputPrice, enabled = :enabled, updated_at = now()
+                   output_price_per_million = :outputPrice, enabled = :enabled,
+                   first_token_timeout_ms = :firstTokenTimeoutMs, idle_timeout_ms = :idleTimeoutMs, updated_at = now()
              WHERE organization_id = :organizationId
                AND id = :id
             RETURNING\s""" + COLUMNS;
@@ -204,7 +206,18 @@ class ModelRepository {
                 .param("envVar", envVar)
                 .param("inputPrice", model.inputPricePerMillion())
                 .param("outputPrice", model.outputPricePerMillion())
-                .param("enabled", model.enabled());
+                .param("enabled", model.enabled())
+                .param("firstTokenTimeoutMs", millis(model.timeouts().firstToken()))
+                .param("idleTimeoutMs", millis(model.timeouts().idle()));
+    }
+
+    private static @Nullable Integer millis(@Nullable Duration duration) {
+        return duration == null ? null : (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+
+    private static @Nullable Duration duration(ResultSet row, String column) throws SQLException {
+        Integer millis = row.getObject(column, Integer.class);
+        return millis == null ? null : Duration.ofMillis(millis);
     }
 
     private Model map(ResultSet row, int rowNumber) throws SQLException {
@@ -222,7 +235,8 @@ class ModelRepository {
                 row.getBigDecimal("output_price_per_million"),
                 row.getBoolean("enabled"),
                 row.getTimestamp("created_at").toInstant(),
-                row.getTimestamp("updated_at").toInstant());
+                row.getTimestamp("updated_at").toInstant(),
+                new ModelTimeouts(duration(row, "first_token_timeout_ms"), duration(row, "idle_timeout_ms")));
     }
 
     private static PromptlineException nameTaken(String name, Exception cause) {

@@ -31,7 +31,11 @@ public class ModelService {
         this.caches = caches;
     }
 
-    /** What a caller asks to set; {@code null} fields of an update keep their value. */
+    /**
+     * What a caller asks to set; {@code null} fields of an update keep their value.
+     *
+     * @param timeouts replaces both timeouts when set
+     */
     public record Changes(
             @Nullable String name,
             @Nullable String providerModelId,
@@ -40,7 +44,8 @@ public class ModelService {
             @Nullable NewCredential credential,
             @Nullable BigDecimal inputPricePerMillion,
             @Nullable BigDecimal outputPricePerMillion,
-            @Nullable Boolean enabled) {}
+            @Nullable Boolean enabled,
+            @Nullable ModelTimeouts timeouts) {}
 
     /** A credential as the caller sends it: a secret to encrypt, or the name of the runtime's variable. */
     public record NewCredential(
@@ -66,7 +71,8 @@ public class ModelService {
                 changes.outputPricePerMillion(),
                 changes.enabled() == null || changes.enabled(),
                 now,
-                now);
+                now,
+                changes.timeouts() == null ? ModelTimeouts.NONE : changes.timeouts());
         return models.insert(model);
     }
 
@@ -89,7 +95,8 @@ public class ModelService {
                         : changes.outputPricePerMillion(),
                 changes.enabled() == null ? current.enabled() : changes.enabled(),
                 current.createdAt(),
-                current.updatedAt());
+                current.updatedAt(),
+                changes.timeouts() == null ? current.timeouts() : changes.timeouts());
         Model saved = models.update(updated).orElseThrow(() -> notFound(id));
         caches.evictAfterCommit(ModelCaches.MODELS, ModelCaches.key(caller.organizationId(), id));
         return saved;

@@ -2,6 +2,8 @@ package dev.promptline.api.openai;
 
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.prompts.ChatMessage;
+import dev.promptline.api.prompts.PromptService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @param variables the template's variables, from the extra field {@code prompt_variables}
  * @param messages the client's messages, sent after the prompt's (or alone, to a registered model)
+ * @param routing the extra fields {@code fallback_models}, {@code first_token_timeout} and {@code idle_timeout}
  */
 record ChatCompletionRequest(
         String model,
@@ -25,7 +28,56 @@ record ChatCompletionRequest(
         Map<String, String> variables,
         ModelParameters parameters,
         boolean stream,
-        boolean includeUsage) {
+        boolean includeUsage,
+        Routing routing) {
+
+    /** Longest first-token or idle timeout a request may ask for, in seconds (the longest execution deadline). */
+    private static final double MAX_ATTEMPT_TIMEOUT_SECONDS = 600;
+
+    /**
+     * The gateway's extra fields.
+     *
+     * @param fallbackModels registered models' names to fall back to, in order; null for the prompt version's
+     * @param firstTokenTimeout longest wait for each attempt's first token; null for each model's own
+     * @param idleTimeout longest wait between two tokens; null for each model's own
+     */
+    record Routing(
+            @Nullable List<String> fallbackModels,
+            @Nullable Duration firstTokenTimeout,
+            @Nullable Duration idleTimeout) {
+        static final Routing NONE = new Routing(null, null, null);
+
+        static Routing parse(JsonNode body) {
+            return new Routing(
+                    fallbackModels(body), seconds(body, "first_token_timeout"), seconds(body, "idle_timeout"));
+        }
+
+        private static @Nullable List<String> fallbackModels(JsonNode body) {
+            JsonNode value = body.get("fallback_models");
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isArray() || value.size() > PromptService.MAX_FALLBACK_MODELS) {
+                throw invalid(
+                        "fallback_models",
+                        "'fallback_models' must be an array of at most %d registered model names."
+                                .formatted(PromptService.MAX_FALLBACK_MODELS));
+            }
+            var names = new ArrayList<String>();
+            for (JsonNode name : value) {
+                if (!name.isString() || name.asString().isBlank()) {
+                    throw invalid("fallback_models", "'fallback_models' must hold registered model names.");
+                }
+                names.add(name.asString());
+            }
+            return names;
+        }
+
+        private static @Nullable Duration seconds(JsonNode body, String field) {
+            Double seconds = number(body, field, 0.001, MAX_ATTEMPT_TIMEOUT_SECONDS);
+            return seconds == null ? null : Duration.ofMillis(Math.round(seconds * 1000));
+        }
+    }
 
     /** Fields read below. */
     private static final Set<String> KNOWN = Set.of(
@@ -46,7 +98,10 @@ record ChatCompletionRequest(
             "tool_choice",
             "parallel_tool_calls",
             "store",
-            "response_format");
+            "response_format",
+            "fallback_models",
+            "first_token_timeout",
+            "idle_timeout");
 
     /** OpenAI's fields that this API cannot honour (yet), with why; refused whenever they are set. */
     private static final Map<String, String> REFUSED = Map.ofEntries(
@@ -109,7 +164,8 @@ record ChatCompletionRequest(
                 throw invalid("messages", "'messages' must not be empty when 'model' names a registered model.");
             }
         }
-        return new ChatCompletionRequest(model, reference, messages, variables, parameters, stream, includeUsage);
+        return new ChatCompletionRequest(
+                model, reference, messages, variables, parameters, stream, includeUsage, Routing.parse(body));
     }
 
     private static ModelParameters parameters(JsonNode body) {

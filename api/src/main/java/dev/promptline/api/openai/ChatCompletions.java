@@ -11,9 +11,11 @@ import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptService;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -35,15 +37,31 @@ class ChatCompletions {
 
     ExecutionRequest toExecution(
             Caller caller, ChatCompletionRequest request, ExecutionRequest.@Nullable Idempotency idempotency) {
+        var routing = request.routing();
+        List<String> fallbackNames = routing.fallbackModels();
+        List<UUID> fallbacks = null;
+        if (fallbackNames != null) {
+            fallbacks = new ArrayList<>();
+            for (String name : fallbackNames) {
+                fallbacks.add(models.findByName(caller.organizationId(), name)
+                        .orElseThrow(() -> ChatCompletionRequest.invalid(
+                                "fallback_models",
+                                "No model named '%s' is registered in this organization.".formatted(name)))
+                        .id()
+                        .value());
+            }
+        }
         return toExecution(
-                caller,
-                request.model(),
-                request.reference(),
-                null,
-                request.messages(),
-                request.variables(),
-                request.parameters(),
-                idempotency);
+                        caller,
+                        request.model(),
+                        request.reference(),
+                        null,
+                        request.messages(),
+                        request.variables(),
+                        request.parameters(),
+                        idempotency)
+                .withRouting(
+                        new ExecutionRequest.Routing(fallbacks, routing.firstTokenTimeout(), routing.idleTimeout()));
     }
 
     ExecutionRequest toExecution(

@@ -186,11 +186,13 @@ class PromptController {
             TemplateRequest template,
             @Nullable UUID modelId,
             @Nullable ParametersRequest parameters,
+            @Nullable List<UUID> fallbackModelIds,
             @Nullable String commitMessage) {
         return new PromptService.Draft(
                 template.toTemplate(),
                 modelId,
                 ParametersRequest.toParameters(parameters),
+                fallbackModelIds == null ? List.of() : fallbackModelIds,
                 commitMessage == null ? "" : commitMessage);
     }
 
@@ -229,9 +231,13 @@ class PromptController {
             @NotNull @Valid TemplateRequest template,
             @Nullable UUID modelId,
             @Nullable @Valid ParametersRequest parameters,
+
+            @Nullable @Size(max = PromptService.MAX_FALLBACK_MODELS)
+            List<@NotNull UUID> fallbackModelIds,
+
             @Nullable @Size(max = 1_000) String commitMessage) {
         PromptService.Draft draft() {
-            return PromptController.draft(template, modelId, parameters, commitMessage);
+            return PromptController.draft(template, modelId, parameters, fallbackModelIds, commitMessage);
         }
     }
 
@@ -244,9 +250,13 @@ class PromptController {
             @NotNull @Valid TemplateRequest template,
             @Nullable UUID modelId,
             @Nullable @Valid ParametersRequest parameters,
+
+            @Nullable @Size(max = PromptService.MAX_FALLBACK_MODELS)
+            List<@NotNull UUID> fallbackModelIds,
+
             @Nullable @Size(max = 1_000) String commitMessage) {
         PromptService.Draft draft() {
-            return PromptController.draft(template, modelId, parameters, commitMessage);
+            return PromptController.draft(template, modelId, parameters, fallbackModelIds, commitMessage);
         }
     }
 
@@ -282,6 +292,7 @@ class PromptController {
             List<String> variables,
             @Nullable UUID modelId,
             ModelParameters parameters,
+            List<UUID> fallbackModelIds,
             String commitMessage,
             @Nullable UUID createdBy,
             Instant createdAt) {
@@ -292,6 +303,7 @@ class PromptController {
                     version.variables(),
                     version.modelId(),
                     version.parameters(),
+                    version.fallbackModelIds(),
                     version.commitMessage(),
                     version.createdBy() == null ? null : version.createdBy().value(),
                     version.createdAt());

@@ -82,12 +82,12 @@ class PromptRepository {
 
     private static final String VERSION_COLUMNS = """
             id, prompt_id, version, template_format, template::text AS template, variables, model_id,
-            parameters::text AS parameters, commit_message, created_by, created_at""";
+            parameters::text AS parameters, fallback_model_ids, commit_message, created_by, created_at""";
     private static final String INSERT_VERSION = """
             INSERT INTO prompt_versions (organization_id, prompt_id, version, template_format, template, variables,
-                                         model_id, parameters, commit_message, created_by)
+                                         model_id, parameters, fallback_model_ids, commit_message, created_by)
             VALUES (:organizationId, :promptId, :version, :format, CAST(:template AS jsonb), CAST(:variables AS text[]),
-                    :modelId, CAST(:parameters AS jsonb), :commitMessage, :createdBy)
+                    :modelId, CAST(:parameters AS jsonb), CAST(:fallbackModelIds AS uuid[]), :commitMessage, :createdBy)
             RETURNING\s""" + VERSION_COLUMNS;
     private static final String TOUCH_PROMPT =
             "UPDATE prompts SET updated_at = now() WHERE organization_id = :organizationId AND id = :id";
@@ -237,6 +237,7 @@ class PromptRepository {
             List<String> variables,
             @Nullable UUID modelId,
             ModelParameters parameters,
+            List<UUID> fallbackModelIds,
             String commitMessage,
             UserId author) {
         try {
@@ -249,6 +250,11 @@ class PromptRepository {
                     .param("variables", textArray(variables))
                     .param("modelId", modelId)
                     .param("parameters", json.writeValueAsString(parameters))
+                    .param(
+                            "fallbackModelIds",
+                            textArray(fallbackModelIds.stream()
+                                    .map(UUID::toString)
+                                    .toList()))
                     .param("commitMessage", commitMessage)
                     .param("createdBy", author.value())
                     .query(this::mapVersion)
@@ -384,6 +390,7 @@ class PromptRepository {
                 strings(row.getArray("variables")),
                 row.getObject("model_id", UUID.class),
                 json.readValue(row.getString("parameters"), ModelParameters.class),
+                uuids(row.getArray("fallback_model_ids")),
                 row.getString("commit_message"),
                 createdBy == null ? null : new UserId(createdBy),
                 row.getTimestamp("created_at").toInstant());
@@ -412,6 +419,10 @@ class PromptRepository {
 
     private static List<String> strings(@Nullable Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static List<UUID> uuids(@Nullable Array array) throws SQLException {
+        return array == null ? List.of() : List.of((UUID[]) array.getArray());
     }
 
     private static String escapeLike(String value) {

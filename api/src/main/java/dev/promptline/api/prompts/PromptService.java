@@ -40,12 +40,24 @@ public class PromptService {
         this.gate = gate;
     }
 
-    /** The content of a new version, as the caller writes it. */
+    /**
+     * The content of a new version, as the caller writes it.
+     *
+     * @param fallbackModelIds models to fall back to, in order; empty for none
+     */
     public record Draft(
             PromptTemplate template,
             @Nullable UUID modelId,
             @Nullable ModelParameters parameters,
-            String commitMessage) {}
+            List<UUID> fallbackModelIds,
+            String commitMessage) {
+        public Draft {
+            fallbackModelIds = List.copyOf(fallbackModelIds);
+        }
+    }
+
+    /** More fallbacks than this only delay an answer that will not come (the runtime's own limit). */
+    public static final int MAX_FALLBACK_MODELS = 5;
 
     /** Which version to read: a number, a label, or (both null) the newest. */
     public record Selector(
@@ -264,6 +276,24 @@ public class PromptService {
                 throw PromptlineException.invalidField("#/modelId", "is disabled");
             }
         }
+        var fallbacks = draft.fallbackModelIds();
+        if (fallbacks.size() > MAX_FALLBACK_MODELS) {
+            throw PromptlineException.invalidField(
+                    "#/fallbackModelIds", "holds at most %d models".formatted(MAX_FALLBACK_MODELS));
+        }
+        for (int i = 0; i < fallbacks.size(); i++) {
+            String pointer = "#/fallbackModelIds/" + i;
+            UUID fallback = fallbacks.get(i);
+            if (fallback.equals(draft.modelId()) || fallbacks.indexOf(fallback) != i) {
+                throw PromptlineException.invalidField(pointer, "names a model already in the list");
+            }
+            Model model = models.find(caller.organizationId(), new ModelId(fallback))
+                    .orElseThrow(
+                            () -> PromptlineException.invalidField(pointer, "is not a model of this organization"));
+            if (!model.enabled()) {
+                throw PromptlineException.invalidField(pointer, "is disabled");
+            }
+        }
         return prompts.insertVersion(
                 caller.organizationId(),
                 id,
@@ -272,6 +302,7 @@ public class PromptService {
                 variables,
                 draft.modelId(),
                 draft.parameters() == null ? ModelParameters.NONE : draft.parameters(),
+                fallbacks,
                 draft.commitMessage(),
                 caller.userId());
     }

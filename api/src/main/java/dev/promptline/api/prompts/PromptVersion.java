@@ -9,7 +9,12 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** An immutable version of a prompt, numbered 1, 2, 3, ... per prompt. */
+/**
+ * An immutable version of a prompt, numbered 1, 2, 3, ... per prompt.
+ *
+ * @param fallbackModelIds registered models its executions fall back to, in order, when its model fails in a
+ *     retryable way; empty for none
+ */
 public record PromptVersion(
         UUID id,
         PromptId promptId,
@@ -18,6 +23,7 @@ public record PromptVersion(
         List<String> variables,
         @Nullable UUID modelId,
         ModelParameters parameters,
+        List<UUID> fallbackModelIds,
         String commitMessage,
         @Nullable UserId createdBy,
         Instant createdAt) {
@@ -30,6 +36,8 @@ public record PromptVersion(
         requireNonNull(template, "template is null");
         variables = List.copyOf(requireNonNull(variables, "variables is null"));
         requireNonNull(parameters, "parameters is null");
+        // Null in versions cached before versions had fallbacks.
+        fallbackModelIds = fallbackModelIds == null ? List.of() : List.copyOf(fallbackModelIds);
         requireNonNull(commitMessage, "commitMessage is null");
         requireNonNull(createdAt, "createdAt is null");
     }

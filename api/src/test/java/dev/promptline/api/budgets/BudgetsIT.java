@@ -202,6 +202,29 @@ class BudgetsIT extends AuthenticatedApi {
     }
 
     @Test
+    void theWorstCaseIsTheDearestModelThatMayAnswer() {
+        String dearer = Http.json(http.postJson(
+                        "/api/v1/models",
+                        "{\"provider\": \"custom\", \"name\": \"dearer-" + UUID.randomUUID()
+                                + "\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \"" + OPENAI.baseUrl()
+                                + "\", \"credential\": {\"apiKey\": \"sk-test\"}, \"outputPricePerMillion\": 30000}",
+                        owner))
+                .get("id")
+                .asString();
+        http.postJson("/api/v1/budgets", "{\"period\": \"day\", \"limitUsd\": 0.25}", owner);
+
+        var withFallback = http.postJson(
+                "/api/v1/prompts/" + prompt + "/execute",
+                "{\"variables\": {\"ticket\": \"refund\"}, \"parameters\": {\"maxTokens\": 10},"
+                        + " \"fallbackModelIds\": [\"" + dearer + "\"]}",
+                owner);
+
+        // 10 tokens at 30,000 USD per million, if the fallback answers: 0.3 > 0.25.
+        assertThat(withFallback.statusCode()).as(withFallback.body()).isEqualTo(402);
+        assertThat(execute(owner).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anExecutionUnderACapWithNoOutputLimitIsSentWithOne() {
         http.postJson("/api/v1/budgets", "{\"period\": \"day\", \"limitUsd\": 100}", owner);
         int before = OPENAI.requestCount();

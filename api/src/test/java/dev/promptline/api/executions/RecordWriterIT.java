@@ -174,7 +174,9 @@ class RecordWriterIT extends IsolatedDatabase {
                 now,
                 null,
                 null,
-                now.plus(Duration.ofMinutes(1)));
+                now.plus(Duration.ofMinutes(1)),
+                null,
+                List.of());
     }
 
     private static RecordWriter.Finish finish(Execution pending, String output) {

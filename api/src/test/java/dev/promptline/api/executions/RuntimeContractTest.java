@@ -2,8 +2,11 @@ package dev.promptline.api.executions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.runtime.v1.AttemptFailed;
+import dev.promptline.runtime.v1.AttemptStarted;
 import dev.promptline.runtime.v1.ErrorCode;
 import dev.promptline.runtime.v1.ExecuteResponse;
+import dev.promptline.runtime.v1.ExecutionCompleted;
 import dev.promptline.runtime.v1.ExecutionFailed;
 import io.grpc.Status;
 import java.util.Arrays;
@@ -39,6 +42,33 @@ class RuntimeContractTest {
     }
 
     @Test
+    void attemptEventsAndTheCompletionNameTheModelTheyCalled() {
+        var started = ExecuteResponse.newBuilder()
+                .setAttemptStarted(AttemptStarted.newBuilder().setAttempt(4).setModelIndex(1))
+                .build();
+        var failed = ExecuteResponse.newBuilder()
+                .setAttemptFailed(AttemptFailed.newBuilder()
+                        .setAttempt(3)
+                        .setModelIndex(0)
+                        .setCode(ErrorCode.ERROR_CODE_FIRST_TOKEN_TIMEOUT)
+                        .setMessage("late"))
+                .build();
+        var completed = ExecuteResponse.newBuilder()
+                .setCompleted(ExecutionCompleted.newBuilder()
+                        .setOutput("ok")
+                        .setFinishReason(dev.promptline.runtime.v1.FinishReason.FINISH_REASON_STOP)
+                        .setAttempts(4)
+                        .setModelIndex(1))
+                .build();
+
+        assertThat(RuntimeContract.event(started)).isEqualTo(new RuntimeEvent.AttemptStarted(4, 1));
+        assertThat(RuntimeContract.event(failed))
+                .isEqualTo(new RuntimeEvent.AttemptFailed(3, 0, ExecutionError.FIRST_TOKEN_TIMEOUT, "late"));
+        assertThat(RuntimeContract.event(completed))
+                .isEqualTo(new RuntimeEvent.Completed("ok", FinishReason.STOP, 0, 0, 4, 1));
+    }
+
+    @Test
     void aCallThatEndedWithoutAnOutcomeIsNamedByItsStatus() {
         assertThat(RuntimeContract.callFailed(Status.DEADLINE_EXCEEDED).error()).isEqualTo(ExecutionError.TIMEOUT);
         assertThat(RuntimeContract.callFailed(Status.CANCELLED).error()).isEqualTo(ExecutionError.CANCELLED);
@@ -54,10 +84,10 @@ class RuntimeContractTest {
     }
 
     @Test
-    void onlyATimeoutTimesOutAndOnlyACancelCancels() {
+    void onlyTimeoutsTimeOutAndOnlyACancelCancels() {
         for (ExecutionError error : ExecutionError.values()) {
             ExecutionStatus expected = switch (error) {
-                case TIMEOUT -> ExecutionStatus.TIMED_OUT;
+                case TIMEOUT, FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> ExecutionStatus.TIMED_OUT;
                 case CANCELLED -> ExecutionStatus.CANCELLED;
                 default -> ExecutionStatus.FAILED;
             };

@@ -127,7 +127,7 @@ class ServiceExecutionsIT extends AuthenticatedApi {
 
         Execution answered = records.finish(
                 pending,
-                plan.model(),
+                plan,
                 ExecutionOutcome.succeeded(
                         "too late",
                         new ExecutionOutcome.Usage(1, 2, 1),

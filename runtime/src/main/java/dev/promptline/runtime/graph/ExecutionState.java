@@ -17,6 +17,10 @@ public final class ExecutionState extends AgentState {
     static final String OUTPUT_TOKENS = "output_tokens";
     static final String ATTEMPTS = "attempts";
     static final String FAILURE = "failure";
+    /** The model the last call went to: 0 for the execution's model, n for its n-th fallback. */
+    static final String MODEL_INDEX = "model_index";
+    /** Whether any token of the execution was streamed, which rules out a fallback. */
+    static final String STREAMED = "streamed";
 
     /** Every key is written once, by the node that produces it: no reducers needed. */
     static final Map<String, Channel<?>> SCHEMA = Map.of();
@@ -38,23 +42,53 @@ public final class ExecutionState extends AgentState {
         super(data);
     }
 
-    /** The state update of a finished model call. */
-    static Map<String, Object> of(ModelResult result) {
+    /**
+     * The state update of a finished model call.
+     *
+     * @param attempts attempts of the whole execution, every model's
+     */
+    static Map<String, Object> of(ModelResult result, int modelIndex, int attempts) {
         return Map.of(
                 OUTPUT, result.output(),
                 FINISH_REASON, result.finishReason(),
                 INPUT_TOKENS, result.inputTokens(),
                 OUTPUT_TOKENS, result.outputTokens(),
-                ATTEMPTS, result.attempts());
+                ATTEMPTS, attempts,
+                MODEL_INDEX, modelIndex,
+                STREAMED, result.outputTokens() > 0 || !result.output().isEmpty());
     }
 
-    /** The state update of a failed model call. */
-    static Map<String, Object> failed(ModelCallException failure) {
-        return Map.of(FAILURE, failure);
+    /**
+     * The state update of a failed model call.
+     *
+     * @param failure with the attempts of the whole execution, every model's
+     */
+    static Map<String, Object> failed(ModelCallException failure, int modelIndex, boolean streamed) {
+        return Map.of(FAILURE, failure, ATTEMPTS, failure.attempts(), MODEL_INDEX, modelIndex, STREAMED, streamed);
     }
 
+    /** The update that sends the next call to another model. */
+    static Map<String, Object> fallBackTo(int modelIndex) {
+        return Map.of(MODEL_INDEX, modelIndex);
+    }
+
+    /** Whether the last model call succeeded; only then do output, tokens and finish reason mean anything. */
+    boolean succeeded() {
+        return value(OUTPUT).isPresent();
+    }
+
+    /** Why the last model call failed; empty after a success. */
     Optional<ModelCallException> failure() {
-        return value(FAILURE);
+        return succeeded() ? Optional.empty() : value(FAILURE);
+    }
+
+    /** The model of the last call (the one that answered, after a success): 0 for the execution's, n for a fallback. */
+    public int modelIndex() {
+        return this.<Integer>value(MODEL_INDEX).orElse(0);
+    }
+
+    boolean streamed() {
+        return this.<Boolean>value(STREAMED).orElse(false);
     }
 
     public String output() {
@@ -73,7 +107,8 @@ public final class ExecutionState extends AgentState {
         return this.<Integer>value(OUTPUT_TOKENS).orElse(0);
     }
 
+    /** Attempts of the whole execution, counting every model's. */
     public int attempts() {
-        return this.<Integer>value(ATTEMPTS).orElse(1);
+        return this.<Integer>value(ATTEMPTS).orElse(0);
     }
 }

@@ -15,6 +15,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,9 +47,9 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
     public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> responses) {
         var stream = (ServerCallStreamObserver<ExecuteResponse>) responses;
         Context context = Context.current();
-        ModelCall call;
+        List<ModelCall> models;
         try {
-            call = ExecuteRequestMapper.toModelCall(request, defaultMaxAttempts, context.getDeadline());
+            models = ExecuteRequestMapper.toModelCalls(request, defaultMaxAttempts, context.getDeadline());
         } catch (IllegalArgumentException e) {
             ExecutionLog.refused(request, "invalid_request", e.getMessage());
             stream.onError(
@@ -63,7 +64,7 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
             return;
         }
         try {
-            run(executionId, call, stream, context);
+            run(executionId, models, stream, context);
         } finally {
             running.remove(executionId);
         }
@@ -78,11 +79,14 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
     }
 
     private void run(
-            String executionId, ModelCall call, ServerCallStreamObserver<ExecuteResponse> stream, Context context) {
+            String executionId,
+            List<ModelCall> models,
+            ServerCallStreamObserver<ExecuteResponse> stream,
+            Context context) {
         var cancellation = new Cancellation();
         cancellations.put(executionId, cancellation);
         try {
-            run(executionId, call, stream, context, cancellation);
+            run(executionId, models, stream, context, cancellation);
         } finally {
             cancellations.remove(executionId);
         }
@@ -90,10 +94,11 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
 
     private void run(
             String executionId,
-            ModelCall call,
+            List<ModelCall> models,
             ServerCallStreamObserver<ExecuteResponse> stream,
             Context context,
             Cancellation cancellation) {
+        ModelCall call = models.getFirst();
         // Not setOnCancelHandler: that callback is serialised behind this very method, which blocks until the run
         // ends. The call's Context is cancelled straight from the transport when the caller cancels, disconnects
         // or its deadline passes, so the listener aborts the model call at once. It runs on a virtual thread of its
@@ -109,19 +114,12 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
         var events = new StreamEvents(stream);
         events.started(executionId);
         try {
-            ChatModelClient client = clients.get(call.provider());
-            if (client == null) {
-                throw new ModelCallException(
-                        ModelCallException.Kind.INVALID_REQUEST,
-                        "Provider %s is not available in this runtime".formatted(call.provider()),
-                        false);
-            }
-            ExecutionState state = SinglePromptGraph.run(call, client, events, cancellation);
+            ExecutionState state = SinglePromptGraph.run(models, this::client, events, cancellation);
             events.completed(state);
-            ExecutionLog.succeeded(executionId, call, state, events);
+            ExecutionLog.succeeded(executionId, models.get(state.modelIndex()), state, events);
         } catch (ModelCallException e) {
             events.failed(e);
-            ExecutionLog.failed(executionId, call, e, events);
+            ExecutionLog.failed(executionId, models.get(events.lastModelIndex()), e, events);
         } catch (RuntimeException e) {
             log.error("Execution {} failed inside the runtime", executionId, e);
             var internal = new ModelCallException(
@@ -132,6 +130,17 @@ public final class AgentRuntimeGrpcService extends AgentRuntimeServiceGrpc.Agent
             ExecutionLog.failed(executionId, call, internal, events);
         }
         events.close();
+    }
+
+    private ChatModelClient client(ModelCall call) {
+        ChatModelClient client = clients.get(call.provider());
+        if (client == null) {
+            throw new ModelCallException(
+                    ModelCallException.Kind.INVALID_REQUEST,
+                    "Provider %s is not available in this runtime".formatted(call.provider()),
+                    false);
+        }
+        return client;
     }
 
     private static boolean isExpired(Deadline deadline) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.promptline.runtime.graph.EventSink;
 import dev.promptline.runtime.graph.ExecutionState;
 import dev.promptline.runtime.llm.ModelCallException;
+import dev.promptline.runtime.v1.AttemptFailed;
 import dev.promptline.runtime.v1.AttemptStarted;
 import dev.promptline.runtime.v1.ErrorCode;
 import dev.promptline.runtime.v1.ExecuteResponse;
@@ -28,6 +29,7 @@ final class StreamEvents implements EventSink {
     private final long startNanos = System.nanoTime();
     private long firstTokenNanos;
     private int deltas;
+    private volatile int lastModelIndex;
 
     StreamEvents(ServerCallStreamObserver<ExecuteResponse> stream) {
         this.stream = stream;
@@ -62,9 +64,22 @@ final class StreamEvents implements EventSink {
     }
 
     @Override
-    public void attemptStarted(int attempt) {
+    public void attemptStarted(int attempt, int modelIndex) {
+        lastModelIndex = modelIndex;
         send(ExecuteResponse.newBuilder()
-                .setAttemptStarted(AttemptStarted.newBuilder().setAttempt(attempt))
+                .setAttemptStarted(
+                        AttemptStarted.newBuilder().setAttempt(attempt).setModelIndex(modelIndex))
+                .build());
+    }
+
+    @Override
+    public void attemptFailed(int attempt, int modelIndex, ModelCallException failure) {
+        send(ExecuteResponse.newBuilder()
+                .setAttemptFailed(AttemptFailed.newBuilder()
+                        .setAttempt(attempt)
+                        .setModelIndex(modelIndex)
+                        .setCode(errorCode(failure.kind()))
+                        .setMessage(failure.getMessage()))
                 .build());
     }
 
@@ -84,7 +99,8 @@ final class StreamEvents implements EventSink {
                                 .setInputTokens(state.inputTokens())
                                 .setOutputTokens(state.outputTokens()))
                         .setTimeToFirstToken(duration(timeToFirstToken()))
-                        .setAttempts(state.attempts()))
+                        .setAttempts(state.attempts())
+                        .setModelIndex(state.modelIndex()))
                 .build());
     }
 
@@ -93,7 +109,8 @@ final class StreamEvents implements EventSink {
                 .setCode(errorCode(failure.kind()))
                 .setMessage(failure.getMessage())
                 .setRetryable(failure.retryable())
-                .setAttempts(failure.attempts());
+                .setAttempts(failure.attempts())
+                .setModelIndex(lastModelIndex);
         if (deltas > 0) {
             // A broken stream has no usage report; each delta the provider sent is one token of output.
             failed.setUsage(Usage.newBuilder().setOutputTokens(deltas));
@@ -120,6 +137,11 @@ final class StreamEvents implements EventSink {
         return deltas;
     }
 
+    /** The model of the last attempt begun: 0 for the execution's, n for its n-th fallback. */
+    int lastModelIndex() {
+        return lastModelIndex;
+    }
+
     // onNext is not thread-safe; node callbacks and the adapter may write from different threads.
     private synchronized void send(ExecuteResponse event) {
         if (!stream.isCancelled()) {
@@ -134,6 +156,8 @@ final class StreamEvents implements EventSink {
             case RATE_LIMITED -> ErrorCode.ERROR_CODE_RATE_LIMITED;
             case PROVIDER_UNAVAILABLE -> ErrorCode.ERROR_CODE_PROVIDER_UNAVAILABLE;
             case TIMEOUT -> ErrorCode.ERROR_CODE_TIMEOUT;
+            case FIRST_TOKEN_TIMEOUT -> ErrorCode.ERROR_CODE_FIRST_TOKEN_TIMEOUT;
+            case IDLE_TIMEOUT -> ErrorCode.ERROR_CODE_IDLE_TIMEOUT;
             case CANCELLED -> ErrorCode.ERROR_CODE_CANCELLED;
             case ADDRESS_FORBIDDEN -> ErrorCode.ERROR_CODE_ADDRESS_FORBIDDEN;
             case INTERNAL -> ErrorCode.ERROR_CODE_INTERNAL;

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Cooperative cancellation of one execution or one attempt of it (LangGraph4j 1.8 has no AbortController). The gRPC
  * adapter cancels an execution when the caller cancels or its deadline passes; the retry layer gives each attempt a
- * child, which it cancels when the first token is late. Model clients register a callback that aborts their HTTP
+ * child, which it cancels when the first token is late or the stream stalls. Model clients register a callback that aborts their HTTP
  * request at once.
  */
 public final class Cancellation {
@@ -18,6 +18,8 @@ public final class Cancellation {
         CALLER_CANCELLED,
         DEADLINE_PASSED,
         FIRST_TOKEN_LATE,
+        /** No token came within the idle timeout after an earlier one. */
+        TOKENS_STALLED,
         /** The runtime is stopping and its grace has run out. */
         SHUTTING_DOWN
     }
@@ -77,8 +79,15 @@ public final class Cancellation {
                 new ModelCallException(ModelCallException.Kind.TIMEOUT, "The execution's deadline passed", false);
             case FIRST_TOKEN_LATE ->
                 new ModelCallException(
-                        ModelCallException.Kind.TIMEOUT,
+                        ModelCallException.Kind.FIRST_TOKEN_TIMEOUT,
                         "The provider sent no token within the first-token timeout",
+                        true);
+            // Retryable for the caller (running the execution again can succeed), but never within it: text was
+            // streamed.
+            case TOKENS_STALLED ->
+                new ModelCallException(
+                        ModelCallException.Kind.IDLE_TIMEOUT,
+                        "The provider's stream stalled: no token within the idle timeout",
                         true);
             case SHUTTING_DOWN ->
                 new ModelCallException(

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param credential the provider secret; null when none was given
  * @param maxAttempts attempts at the provider, counting the first; retries happen only before the first token
  * @param firstTokenTimeout longest wait for an attempt's first token; null for no bound but the deadline
+ * @param idleTimeout longest wait between two tokens once the first came; null for no bound but the deadline
  * @param deadlineNanos {@link System#nanoTime()} at which the whole execution must end; null for none
  */
 public record ModelCall(
@@ -25,6 +26,7 @@ public record ModelCall(
         Sampling sampling,
         int maxAttempts,
         @Nullable Duration firstTokenTimeout,
+        @Nullable Duration idleTimeout,
         @Nullable Long deadlineNanos) {
     public ModelCall {
         requireNonNull(provider, "provider is null");

@@ -15,7 +15,12 @@ public final class ModelCallException extends RuntimeException {
         AUTH_FAILED,
         RATE_LIMITED,
         PROVIDER_UNAVAILABLE,
+        /** The execution's deadline passed, or the provider answered 408. */
         TIMEOUT,
+        /** No token came within the first-token timeout. */
+        FIRST_TOKEN_TIMEOUT,
+        /** The stream stalled: no token within the idle timeout after an earlier one. */
+        IDLE_TIMEOUT,
         CANCELLED,
         ADDRESS_FORBIDDEN,
         INTERNAL,

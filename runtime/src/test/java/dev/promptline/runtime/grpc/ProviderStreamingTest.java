@@ -260,7 +260,7 @@ class ProviderStreamingTest {
 
         ExecutionFailed failed = failed(runtime.execute(request));
 
-        assertThat(failed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_TIMEOUT);
+        assertThat(failed.getCode()).isEqualTo(ErrorCode.ERROR_CODE_FIRST_TOKEN_TIMEOUT);
         assertThat(failed.getAttempts()).isEqualTo(2);
         assertThat(provider.requestCount()).isEqualTo(2);
         // Each late attempt's connection was closed, not left generating.

@@ -124,9 +124,66 @@ class RetryingChatModelClientTest {
 
         assertThatThrownBy(() -> client.stream(call(1, Duration.ofMillis(50)), token -> {}, new Cancellation()))
                 .isInstanceOfSatisfying(ModelCallException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.TIMEOUT);
+                    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.FIRST_TOKEN_TIMEOUT);
                     assertThat(e.getMessage()).contains("first-token timeout");
                 });
+    }
+
+    @Test
+    void aStreamThatStallsBetweenTokensIsAnIdleTimeoutAndIsNotRetried() {
+        model.then((call, tokens, attempt) -> {
+            tokens.accept("first");
+            return ScriptedModel.waitUntilCancelled(call, tokens, attempt);
+        });
+        var attempts = new ArrayList<String>();
+
+        assertThatThrownBy(() -> client.stream(
+                        call(3, null, Duration.ofMillis(50), null),
+                        token -> {},
+                        new AttemptListener() {
+                            @Override
+                            public void started(int attempt) {
+                                attempts.add("started " + attempt);
+                            }
+
+                            @Override
+                            public void failed(int attempt, ModelCallException failure) {
+                                attempts.add("failed " + attempt + " " + failure.kind());
+                            }
+                        },
+                        new Cancellation()))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ModelCallException.Kind.IDLE_TIMEOUT);
+                    assertThat(e.getMessage()).contains("idle timeout");
+                    assertThat(e.attempts()).isEqualTo(1);
+                });
+        assertThat(model.calls).isEqualTo(1);
+        assertThat(attempts).containsExactly("started 1", "failed 1 IDLE_TIMEOUT");
+    }
+
+    @Test
+    void aStreamWhoseTokensComeWithinTheIdleTimeoutIsNotCut() {
+        model.then((call, tokens, attempt) -> {
+            for (int i = 0; i < 6; i++) {
+                tokens.accept("t" + i);
+                pauseMillis(30);
+            }
+            return new ModelResult("t0t1t2t3t4t5", "stop", 1, 6, 1);
+        });
+
+        ModelResult result =
+                client.stream(call(1, null, Duration.ofMillis(150), null), token -> {}, new Cancellation());
+
+        assertThat(result.outputTokens()).isEqualTo(6);
+    }
+
+    /** A provider's pace between tokens; not a wait for the test's sake. */
+    private static void pauseMillis(long millis) {
+        try {
+            new CountDownLatch(1).await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -189,6 +246,11 @@ class RetryingChatModelClientTest {
     }
 
     private static ModelCall call(int maxAttempts, Duration firstTokenTimeout, Long deadlineNanos) {
+        return call(maxAttempts, firstTokenTimeout, null, deadlineNanos);
+    }
+
+    private static ModelCall call(
+            int maxAttempts, Duration firstTokenTimeout, Duration idleTimeout, Long deadlineNanos) {
         return new ModelCall(
                 ModelCall.Provider.OPENAI,
                 "gpt-4o-mini",
@@ -198,6 +260,7 @@ class RetryingChatModelClientTest {
                 ModelCall.Sampling.DEFAULTS,
                 maxAttempts,
                 firstTokenTimeout,
+                idleTimeout,
                 deadlineNanos);
     }
 
