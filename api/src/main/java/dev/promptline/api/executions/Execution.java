@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param answeredBy the model that answered: its own, or one of its fallbacks; null unless it succeeded
  * @param attemptLog every provider attempt, in order, with the model it called and why it failed; empty for records
  *     older than the log, and for executions that never reached the runtime
+ * @param cachedFrom the execution whose kept answer this one served (the response cache); it called no provider
  */
 public record Execution(
         UUID id,
@@ -52,7 +53,8 @@ public record Execution(
         @Nullable Instant finishedAt,
         @Nullable Instant deadlineAt,
         @Nullable ModelRef answeredBy,
-        List<Attempt> attemptLog) {
+        List<Attempt> attemptLog,
+        @Nullable UUID cachedFrom) {
     /**
      * A model as a record names it: copied, so the record still says what ran once the model is deleted.
      *
@@ -136,7 +138,43 @@ public record Execution(
                 null,
                 createdAt.plus(plan.timeout()),
                 null,
-                List.of());
+                List.of(),
+                null);
+    }
+
+    /** This pending record as the copy of an earlier execution's kept answer. */
+    Execution servedFrom(UUID source) {
+        return new Execution(
+                id,
+                organizationId,
+                promptId,
+                promptVersionId,
+                promptVersion,
+                modelId,
+                provider,
+                providerModelId,
+                input,
+                output,
+                tokensInput,
+                tokensOutput,
+                latencyMs,
+                timeToFirstTokenMs,
+                costUsd,
+                status,
+                error,
+                errorMessage,
+                finishReason,
+                attempts,
+                createdBy,
+                requestId,
+                traceId,
+                createdAt,
+                startedAt,
+                finishedAt,
+                deadlineAt,
+                answeredBy,
+                attemptLog,
+                source);
     }
 
     /** This pending record as its outcome finished it. */
@@ -173,7 +211,8 @@ public record Execution(
                 finishedAt,
                 deadlineAt,
                 outcome.answeredBy(),
-                outcome.attemptLog());
+                outcome.attemptLog(),
+                cachedFrom);
     }
 
     static int saturated(long millis) {

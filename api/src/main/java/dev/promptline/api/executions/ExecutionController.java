@@ -96,7 +96,10 @@ class ExecutionController {
             String firstTokenTimeout,
 
             @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"10s\"")
-            String idleTimeout) {}
+            String idleTimeout,
+
+            @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"3600s\"")
+            String cacheTtl) {}
 
     @PostMapping(
             path = "/api/v1/prompts/{promptId}/execute",
@@ -129,6 +132,9 @@ class ExecutionController {
                         request.fallbackModelIds(),
                         request.firstTokenTimeout() == null ? null : seconds(request.firstTokenTimeout()),
                         request.idleTimeout() == null ? null : seconds(request.idleTimeout())));
+        if (request.cacheTtl() != null) {
+            execution = execution.withCacheTtl(seconds(request.cacheTtl()));
+        }
         boolean streamed = Boolean.TRUE.equals(request.stream())
                 || (request.stream() == null && accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE));
         if (!streamed) {

@@ -51,7 +51,10 @@ class ExecutionRecords {
      */
     Execution finish(Execution pending, ExecutionPlan plan, ExecutionOutcome outcome, @Nullable Instant startedAt) {
         // Priced at the model that answered, or for a failure at the one tried last: whoever produced the tokens.
-        BigDecimal cost = Pricing.cost(pricedModel(plan, outcome), outcome.usage());
+        // An answer served from the response cache called no provider.
+        BigDecimal cost = pending.cachedFrom() != null
+                ? BigDecimal.ZERO
+                : Pricing.cost(pricedModel(plan, outcome), outcome.usage());
         boolean finishedHere = writer.finish(
                 new RecordWriter.Finish(pending.organizationId(), pending.id(), outcome, cost, startedAt));
         Execution finished = pending.finished(outcome, cost, startedAt, Instant.now());

@@ -31,7 +31,7 @@ class ExecutionRepository {
             e.latency_ms, e.time_to_first_token_ms, e.cost_usd, e.status, e.error_code, e.error_message,
             e.finish_reason, e.attempts, e.created_by, e.request_id, e.trace_id, e.created_at, e.started_at, e.finished_at,
             e.deadline_at, e.answered_model_id, e.answered_provider, e.answered_provider_model_id,
-            e.attempt_log::text AS attempt_log""";
+            e.attempt_log::text AS attempt_log, e.cached_from""";
     private static final String FROM = """
 
             FROM executions e
@@ -61,10 +61,10 @@ class ExecutionRepository {
     private static final String INSERT = """
             INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
                                     provider_model_id, input, status, created_by, request_id, trace_id, runner,
-                                    created_at, deadline_at, experiment_id)
+                                    created_at, deadline_at, experiment_id, cached_from)
             VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
                     CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :traceId, :runner, :createdAt,
-                    :deadlineAt, :experimentId)
+                    :deadlineAt, :experimentId, :cachedFrom)
             """;
     private static final String MARK_RUNNING = """
             UPDATE executions
@@ -162,6 +162,7 @@ class ExecutionRepository {
                 .addValue("traceId", execution.traceId())
                 .addValue("runner", open.runner())
                 .addValue("experimentId", open.experimentId())
+                .addValue("cachedFrom", execution.cachedFrom())
                 .addValue("createdAt", Timestamp.from(execution.createdAt()))
                 .addValue("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()));
     }
@@ -290,7 +291,8 @@ class ExecutionRepository {
                                 row.getObject("answered_model_id", UUID.class),
                                 row.getString("answered_provider"),
                                 row.getString("answered_provider_model_id")),
-                attemptLog(row.getString("attempt_log")));
+                attemptLog(row.getString("attempt_log")),
+                row.getObject("cached_from", UUID.class));
     }
 
     /** How an attempt is stored: the API's names, so the column reads as the API shows it. */

@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param messages messages sent after the prompt's rendered ones (the caller's turns); without a prompt, the whole
  *     conversation
  * @param routing fallback models and timeouts of this request, over the version's and the models' own
+ * @param cacheTtl how long this request's answer may be kept for the same request (an exact match of everything that
+ *     changes the answer), and whether an answer kept for it may be served; null for neither
  */
 public record ExecutionRequest(
         OrganizationId organizationId,
@@ -45,7 +47,8 @@ public record ExecutionRequest(
         @Nullable Idempotency idempotency,
         @Nullable UUID experimentId,
         List<ChatMessage> messages,
-        Routing routing) {
+        Routing routing,
+        @Nullable Duration cacheTtl) {
     /**
      * What a request says about the models it may fall back to and the timeouts of each attempt.
      *
@@ -119,7 +122,8 @@ public record ExecutionRequest(
                 idempotency,
                 experimentId,
                 messages,
-                Routing.NONE);
+                Routing.NONE,
+                null);
     }
 
     /** This request with its own fallbacks and timeouts. */
@@ -137,7 +141,27 @@ public record ExecutionRequest(
                 idempotency,
                 experimentId,
                 messages,
-                routing);
+                routing,
+                cacheTtl);
+    }
+
+    /** This request with its answer kept (and served from what was kept) for {@code ttl}. */
+    public ExecutionRequest withCacheTtl(Duration ttl) {
+        return new ExecutionRequest(
+                organizationId,
+                initiatedBy,
+                promptId,
+                version,
+                label,
+                variables,
+                modelId,
+                parameters,
+                timeout,
+                idempotency,
+                experimentId,
+                messages,
+                routing,
+                requireNonNull(ttl, "ttl is null"));
     }
 
     /** A request of an experiment, with the prompt's messages alone. */

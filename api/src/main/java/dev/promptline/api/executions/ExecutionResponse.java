@@ -36,6 +36,7 @@ record ExecutionResponse(
         @Nullable Instant deadlineAt,
         @Nullable ModelResponse answeredBy,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttemptResponse> attemptLog,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable UUID cachedFrom,
         @Nullable List<?> scores) {
 
     /** A model as the record names it; modelId is null once the model was deleted. */
@@ -115,6 +116,7 @@ record ExecutionResponse(
                 execution.deadlineAt(),
                 execution.answeredBy() == null ? null : ModelResponse.from(execution.answeredBy()),
                 execution.attemptLog().stream().map(AttemptResponse::from).toList(),
+                execution.cachedFrom(),
                 scores);
     }
 }

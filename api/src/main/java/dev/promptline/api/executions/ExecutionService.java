@@ -39,6 +39,7 @@ public class ExecutionService {
     private final ExecutionProperties properties;
     private final ExecutionTracing tracing;
     private final ExecutionBudgets budgets;
+    private final ResponseCache cache;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
     ExecutionService(
@@ -52,7 +53,8 @@ public class ExecutionService {
             ExecutionRunner runner,
             ExecutionProperties properties,
             ExecutionTracing tracing,
-            ExecutionBudgets budgets) {
+            ExecutionBudgets budgets,
+            ResponseCache cache) {
         this.planner = planner;
         this.records = records;
         this.repository = repository;
@@ -64,6 +66,7 @@ public class ExecutionService {
         this.properties = properties;
         this.tracing = tracing;
         this.budgets = budgets;
+        this.cache = cache;
     }
 
     /** A finished execution, or (replayed) the one an earlier request with the same idempotency key started. */
@@ -75,6 +78,7 @@ public class ExecutionService {
      * the returned record. A replayed result may still be running: {@link #awaitEnd} waits for it.
      */
     public Result execute(ExecutionRequest request, ExecutionListener listener) {
+        ResponseCache.check(request.cacheTtl());
         ExecutionPlan planned = planner.plan(request);
         var span = tracing.start(planned);
         UUID id = ids.generate();
@@ -89,9 +93,16 @@ public class ExecutionService {
                     return new Result(replayed, true);
                 }
             }
+            Duration cacheTtl = request.cacheTtl();
+            Optional<ResponseCache.Kept> kept = cacheTtl == null ? Optional.empty() : cache.find(planned);
             ExecutionBudgets.Charge charge = null;
             Execution pending;
             try {
+                if (kept.isPresent()) {
+                    Execution served = serve(id, planned, kept.get(), request, listener, span.traceId());
+                    span.finished(served);
+                    return new Result(served, false);
+                }
                 charge = budgets.charge(planned);
                 pending = Execution.pending(
                         id, charge.plan(), request.initiatedBy(), RequestId.current(), span.traceId(), Instant.now());
@@ -106,12 +117,47 @@ public class ExecutionService {
                 throw e;
             }
             Execution finished = run(pending, charge, listener, span);
+            if (cacheTtl != null) {
+                cache.keep(planned, finished, cacheTtl);
+            }
             span.finished(finished);
             return new Result(finished, false);
         } catch (RuntimeException e) {
             span.failed(e);
             throw e;
         }
+    }
+
+    /**
+     * An answer kept for the same request, served as a record of its own that names its source: no provider is called,
+     * nothing is spent from a budget, and it costs nothing.
+     */
+    private Execution serve(
+            UUID id,
+            ExecutionPlan plan,
+            ResponseCache.Kept kept,
+            ExecutionRequest request,
+            ExecutionListener listener,
+            @Nullable String traceId) {
+        Instant start = Instant.now();
+        Execution pending = Execution.pending(id, plan, request.initiatedBy(), RequestId.current(), traceId, start)
+                .servedFrom(kept.executionId());
+        records.open(pending, runner.id(), request.experimentId());
+        try {
+            listener.started(pending);
+            if (listener.watchesTokens()) {
+                listener.token(kept.output());
+            }
+        } catch (ExecutionListener.ClientGoneException e) {
+            // The client left; the record is finished all the same.
+        }
+        long elapsed = Duration.between(start, Instant.now()).toMillis();
+        var outcome = ExecutionOutcome.succeeded(
+                kept.output(),
+                new ExecutionOutcome.Usage(kept.tokensInput(), kept.tokensOutput(), 0),
+                new ExecutionOutcome.Timing(elapsed, elapsed),
+                FinishReason.fromValue(kept.finishReason()));
+        return records.finish(pending, plan, outcome, start);
     }
 
     private Execution run(

@@ -20,6 +20,8 @@ import tools.jackson.databind.JsonNode;
  * @param variables the template's variables, from the extra field {@code prompt_variables}
  * @param messages the client's messages, sent after the prompt's (or alone, to a registered model)
  * @param routing the extra fields {@code fallback_models}, {@code first_token_timeout} and {@code idle_timeout}
+ * @param cacheTtl the extra field {@code cache: {"ttl": seconds}}: keep the answer, and serve one kept for the same
+ *     request; null for neither
  */
 record ChatCompletionRequest(
         String model,
@@ -29,7 +31,8 @@ record ChatCompletionRequest(
         ModelParameters parameters,
         boolean stream,
         boolean includeUsage,
-        Routing routing) {
+        Routing routing,
+        @Nullable Duration cacheTtl) {
 
     /** Longest first-token or idle timeout a request may ask for, in seconds (the longest execution deadline). */
     private static final double MAX_ATTEMPT_TIMEOUT_SECONDS = 600;
@@ -101,7 +104,8 @@ record ChatCompletionRequest(
             "response_format",
             "fallback_models",
             "first_token_timeout",
-            "idle_timeout");
+            "idle_timeout",
+            "cache");
 
     /** OpenAI's fields that this API cannot honour (yet), with why; refused whenever they are set. */
     private static final Map<String, String> REFUSED = Map.ofEntries(
@@ -165,7 +169,35 @@ record ChatCompletionRequest(
             }
         }
         return new ChatCompletionRequest(
-                model, reference, messages, variables, parameters, stream, includeUsage, Routing.parse(body));
+                model,
+                reference,
+                messages,
+                variables,
+                parameters,
+                stream,
+                includeUsage,
+                Routing.parse(body),
+                cacheTtl(body.get("cache")));
+    }
+
+    /** {@code cache: {"ttl": seconds}}, LiteLLM's shape; whole seconds, as a TTL is kept in Redis. */
+    private static @Nullable Duration cacheTtl(@Nullable JsonNode cache) {
+        if (cache == null || cache.isNull()) {
+            return null;
+        }
+        if (!cache.isObject()) {
+            throw invalid("cache", "'cache' must be an object such as {\"ttl\": 3600}.");
+        }
+        for (String field : cache.propertyNames()) {
+            if (!field.equals("ttl")) {
+                throw unsupported("cache." + field, "'cache." + field + "' is not supported; 'cache' takes 'ttl'.");
+            }
+        }
+        JsonNode ttl = cache.get("ttl");
+        if (ttl == null || !ttl.isIntegralNumber() || ttl.asLong() < 1) {
+            throw invalid("cache.ttl", "'cache.ttl' must be a whole number of seconds, at least 1.");
+        }
+        return Duration.ofSeconds(ttl.asLong());
     }
 
     private static ModelParameters parameters(JsonNode body) {

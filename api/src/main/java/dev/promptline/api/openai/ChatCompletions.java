@@ -51,7 +51,7 @@ class ChatCompletions {
                         .value());
             }
         }
-        return toExecution(
+        ExecutionRequest execution = toExecution(
                         caller,
                         request.model(),
                         request.reference(),
@@ -62,6 +62,7 @@ class ChatCompletions {
                         idempotency)
                 .withRouting(
                         new ExecutionRequest.Routing(fallbacks, routing.firstTokenTimeout(), routing.idleTimeout()));
+        return request.cacheTtl() == null ? execution : execution.withCacheTtl(request.cacheTtl());
     }
 
     ExecutionRequest toExecution(

@@ -59,6 +59,9 @@ final class OpenAiErrors {
         if (field.equals("modelId") || field.equals("version") || field.equals("label")) {
             return "model";
         }
+        if (field.equals("cacheTtl")) {
+            return "cache.ttl";
+        }
         if (field.equals("timeout")) {
             return null;
         }

@@ -176,7 +176,8 @@ class RecordWriterIT extends IsolatedDatabase {
                 null,
                 now.plus(Duration.ofMinutes(1)),
                 null,
-                List.of());
+                List.of(),
+                null);
     }
 
     private static RecordWriter.Finish finish(Execution pending, String output) {
