@@ -107,14 +107,19 @@ class PlaygroundController {
         PromptTemplate template = PlaygroundForms.template(edit);
         if (errors.isEmpty()) {
             try {
-                // The editor does not show fallbacks (yet): the new version keeps its base's.
-                List<UUID> fallbacks = version(caller, promptId, base).version().fallbackModelIds();
+                // The editor does not show fallbacks or the cache (yet): the new version keeps its base's.
+                PromptVersion baseVersion = version(caller, promptId, base).version();
                 PromptVersion saved = prompts.addVersion(
                         caller,
                         new PromptId(promptId),
                         base,
                         new PromptService.Draft(
-                                template, modelId, parameters.parameters(), fallbacks, edit.commitMessage()));
+                                template,
+                                modelId,
+                                parameters.parameters(),
+                                baseVersion.fallbackModelIds(),
+                                baseVersion.cacheTtl(),
+                                edit.commitMessage()));
                 return "redirect:/console/prompts/%s/playground?saved=%d".formatted(promptId, saved.version());
             } catch (PromptlineException refused) {
                 if (refused.code() == ErrorCode.VERSION_CONFLICT) {

@@ -93,7 +93,7 @@ public class ExecutionService {
                     return new Result(replayed, true);
                 }
             }
-            Duration cacheTtl = request.cacheTtl();
+            Duration cacheTtl = ResponseCache.ttl(request, planned);
             Optional<ResponseCache.Kept> kept = cacheTtl == null ? Optional.empty() : cache.find(planned);
             ExecutionBudgets.Charge charge = null;
             Execution pending;

@@ -5,6 +5,7 @@ import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.redis.RedisProperties;
 import dev.promptline.api.prompts.ChatMessage;
+import dev.promptline.api.prompts.PromptService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ResponseCache {
     private static final Logger log = LoggerFactory.getLogger(ResponseCache.class);
-    /** The longest an answer is kept: past a month, a model's answers to the same request tend to change. */
-    static final Duration MAX_TTL = Duration.ofDays(30);
+    private static final Duration MAX_TTL = PromptService.MAX_CACHE_TTL;
 
     /** An answer as kept: what the client is served, and the execution that produced it. */
     record Kept(UUID executionId, String output, String finishReason, int tokensInput, int tokensOutput) {}
@@ -67,12 +67,22 @@ class ResponseCache {
         this.json = json;
     }
 
-    /** Refuses a TTL that keeps nothing or keeps answers for longer than {@link #MAX_TTL}. */
+    /** Refuses a TTL below a second (but zero, which turns the cache off) or above 30 days. */
     static void check(@Nullable Duration ttl) {
-        if (ttl != null && (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0)) {
+        if (ttl != null && !ttl.isZero() && (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0)) {
             throw PromptlineException.invalidField(
-                    "#/cacheTtl", "must be between 1s and %ds (30 days)".formatted(MAX_TTL.toSeconds()));
+                    "#/cacheTtl",
+                    "must be 0s (no cache) or between 1s and %ds (30 days)".formatted(MAX_TTL.toSeconds()));
         }
+    }
+
+    /** The request's TTL (zero: none), else its prompt version's; null when neither asks for the cache. */
+    static @Nullable Duration ttl(ExecutionRequest request, ExecutionPlan plan) {
+        Duration asked = request.cacheTtl();
+        if (asked != null) {
+            return asked.isZero() ? null : asked;
+        }
+        return plan.version() == null ? null : plan.version().cacheTtl();
     }
 
     /** The answer kept for this plan, if any. */

@@ -194,8 +194,8 @@ record ChatCompletionRequest(
             }
         }
         JsonNode ttl = cache.get("ttl");
-        if (ttl == null || !ttl.isIntegralNumber() || ttl.asLong() < 1) {
-            throw invalid("cache.ttl", "'cache.ttl' must be a whole number of seconds, at least 1.");
+        if (ttl == null || !ttl.isIntegralNumber() || ttl.asLong() < 0) {
+            throw invalid("cache.ttl", "'cache.ttl' must be a whole number of seconds (0: no cache for this request).");
         }
         return Duration.ofSeconds(ttl.asLong());
     }

@@ -1,5 +1,6 @@
 package dev.promptline.api.prompts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.models.ParametersRequest;
 import dev.promptline.api.platform.errors.PromptlineException;
@@ -12,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 class PromptController {
     private static final String LABEL = "[a-z0-9][a-z0-9_.-]{0,99}";
+    /** Whole seconds, such as {@code "3600s"}: the response cache keeps answers to the second. */
+    private static final String WHOLE_SECONDS = "\\d{1,7}s";
 
     private final PromptService prompts;
 
@@ -187,12 +191,16 @@ class PromptController {
             @Nullable UUID modelId,
             @Nullable ParametersRequest parameters,
             @Nullable List<UUID> fallbackModelIds,
+            @Nullable String cacheTtl,
             @Nullable String commitMessage) {
         return new PromptService.Draft(
                 template.toTemplate(),
                 modelId,
                 ParametersRequest.toParameters(parameters),
                 fallbackModelIds == null ? List.of() : fallbackModelIds,
+                cacheTtl == null
+                        ? null
+                        : Duration.ofSeconds(Long.parseLong(cacheTtl.substring(0, cacheTtl.length() - 1))),
                 commitMessage == null ? "" : commitMessage);
     }
 
@@ -235,9 +243,12 @@ class PromptController {
             @Nullable @Size(max = PromptService.MAX_FALLBACK_MODELS)
             List<@NotNull UUID> fallbackModelIds,
 
+            @Nullable @Pattern(regexp = WHOLE_SECONDS, message = "must be whole seconds such as \"3600s\"")
+            String cacheTtl,
+
             @Nullable @Size(max = 1_000) String commitMessage) {
         PromptService.Draft draft() {
-            return PromptController.draft(template, modelId, parameters, fallbackModelIds, commitMessage);
+            return PromptController.draft(template, modelId, parameters, fallbackModelIds, cacheTtl, commitMessage);
         }
     }
 
@@ -254,9 +265,12 @@ class PromptController {
             @Nullable @Size(max = PromptService.MAX_FALLBACK_MODELS)
             List<@NotNull UUID> fallbackModelIds,
 
+            @Nullable @Pattern(regexp = WHOLE_SECONDS, message = "must be whole seconds such as \"3600s\"")
+            String cacheTtl,
+
             @Nullable @Size(max = 1_000) String commitMessage) {
         PromptService.Draft draft() {
-            return PromptController.draft(template, modelId, parameters, fallbackModelIds, commitMessage);
+            return PromptController.draft(template, modelId, parameters, fallbackModelIds, cacheTtl, commitMessage);
         }
     }
 
@@ -293,6 +307,10 @@ class PromptController {
             @Nullable UUID modelId,
             ModelParameters parameters,
             List<UUID> fallbackModelIds,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String cacheTtl,
+
             String commitMessage,
             @Nullable UUID createdBy,
             Instant createdAt) {
@@ -304,6 +322,7 @@ class PromptController {
                     version.modelId(),
                     version.parameters(),
                     version.fallbackModelIds(),
+                    version.cacheTtl() == null ? null : version.cacheTtl().toSeconds() + "s",
                     version.commitMessage(),
                     version.createdBy() == null ? null : version.createdBy().value(),
                     version.createdAt());

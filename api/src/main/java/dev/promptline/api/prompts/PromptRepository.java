@@ -10,6 +10,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,12 +83,14 @@ class PromptRepository {
 
     private static final String VERSION_COLUMNS = """
             id, prompt_id, version, template_format, template::text AS template, variables, model_id,
-            parameters::text AS parameters, fallback_model_ids, commit_message, created_by, created_at""";
+            parameters::text AS parameters, fallback_model_ids, cache_ttl_seconds, commit_message, created_by, created_at""";
     private static final String INSERT_VERSION = """
             INSERT INTO prompt_versions (organization_id, prompt_id, version, template_format, template, variables,
-                                         model_id, parameters, fallback_model_ids, commit_message, created_by)
+                                         model_id, parameters, fallback_model_ids, cache_ttl_seconds, commit_message,
+                                         created_by)
             VALUES (:organizationId, :promptId, :version, :format, CAST(:template AS jsonb), CAST(:variables AS text[]),
-                    :modelId, CAST(:parameters AS jsonb), CAST(:fallbackModelIds AS uuid[]), :commitMessage, :createdBy)
+                    :modelId, CAST(:parameters AS jsonb), CAST(:fallbackModelIds AS uuid[]), :cacheTtlSeconds,
+                    :commitMessage, :createdBy)
             RETURNING\s""" + VERSION_COLUMNS;
     private static final String TOUCH_PROMPT =
             "UPDATE prompts SET updated_at = now() WHERE organization_id = :organizationId AND id = :id";
@@ -238,6 +241,7 @@ class PromptRepository {
             @Nullable UUID modelId,
             ModelParameters parameters,
             List<UUID> fallbackModelIds,
+            @Nullable Duration cacheTtl,
             String commitMessage,
             UserId author) {
         try {
@@ -255,6 +259,7 @@ class PromptRepository {
                             textArray(fallbackModelIds.stream()
                                     .map(UUID::toString)
                                     .toList()))
+                    .param("cacheTtlSeconds", cacheTtl == null ? null : (int) cacheTtl.toSeconds())
                     .param("commitMessage", commitMessage)
                     .param("createdBy", author.value())
                     .query(this::mapVersion)
@@ -391,6 +396,7 @@ class PromptRepository {
                 row.getObject("model_id", UUID.class),
                 json.readValue(row.getString("parameters"), ModelParameters.class),
                 uuids(row.getArray("fallback_model_ids")),
+                row.getObject("cache_ttl_seconds") == null ? null : Duration.ofSeconds(row.getInt("cache_ttl_seconds")),
                 row.getString("commit_message"),
                 createdBy == null ? null : new UserId(createdBy),
                 row.getTimestamp("created_at").toInstant());

@@ -12,6 +12,7 @@ import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +45,14 @@ public class PromptService {
      * The content of a new version, as the caller writes it.
      *
      * @param fallbackModelIds models to fall back to, in order; empty for none
+     * @param cacheTtl how long its executions' answers are kept and served again; null for not at all
      */
     public record Draft(
             PromptTemplate template,
             @Nullable UUID modelId,
             @Nullable ModelParameters parameters,
             List<UUID> fallbackModelIds,
+            @Nullable Duration cacheTtl,
             String commitMessage) {
         public Draft {
             fallbackModelIds = List.copyOf(fallbackModelIds);
@@ -58,6 +61,9 @@ public class PromptService {
 
     /** More fallbacks than this only delay an answer that will not come (the runtime's own limit). */
     public static final int MAX_FALLBACK_MODELS = 5;
+
+    /** The longest an answer is kept by the response cache: past a month, a model's answers tend to change. */
+    public static final Duration MAX_CACHE_TTL = Duration.ofDays(30);
 
     /** Which version to read: a number, a label, or (both null) the newest. */
     public record Selector(
@@ -276,6 +282,11 @@ public class PromptService {
                 throw PromptlineException.invalidField("#/modelId", "is disabled");
             }
         }
+        Duration cacheTtl = draft.cacheTtl();
+        if (cacheTtl != null && (cacheTtl.toSeconds() < 1 || cacheTtl.compareTo(MAX_CACHE_TTL) > 0)) {
+            throw PromptlineException.invalidField(
+                    "#/cacheTtl", "must be between 1s and %ds (30 days)".formatted(MAX_CACHE_TTL.toSeconds()));
+        }
         var fallbacks = draft.fallbackModelIds();
         if (fallbacks.size() > MAX_FALLBACK_MODELS) {
             throw PromptlineException.invalidField(
@@ -303,6 +314,7 @@ public class PromptService {
                 draft.modelId(),
                 draft.parameters() == null ? ModelParameters.NONE : draft.parameters(),
                 fallbacks,
+                draft.cacheTtl(),
                 draft.commitMessage(),
                 caller.userId());
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.UserId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param fallbackModelIds registered models its executions fall back to, in order, when its model fails in a
  *     retryable way; empty for none
+ * @param cacheTtl how long its executions' answers are kept and served again (the response cache); null for not at
+ *     all, unless a request asks
  */
 public record PromptVersion(
         UUID id,
@@ -24,6 +27,7 @@ public record PromptVersion(
         @Nullable UUID modelId,
         ModelParameters parameters,
         List<UUID> fallbackModelIds,
+        @Nullable Duration cacheTtl,
         String commitMessage,
         @Nullable UserId createdBy,
         Instant createdAt) {

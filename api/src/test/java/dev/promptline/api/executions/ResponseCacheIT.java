@@ -48,6 +48,7 @@ class ResponseCacheIT extends AuthenticatedApi {
     StringRedisTemplate redis;
 
     String owner;
+    String model;
     String prompt;
     String promptName;
 
@@ -55,7 +56,7 @@ class ResponseCacheIT extends AuthenticatedApi {
     void setUp() {
         owner = acme.owner().bearer();
         OPENAI.setDefault(Reply.stream("Category", ":", " billing").inputTokens(40));
-        String model = Http.json(http.postJson(
+        model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"custom\", \"name\": \"m-" + UUID.randomUUID()
                                 + "\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \"" + OPENAI.baseUrl()
@@ -113,6 +114,33 @@ class ResponseCacheIT extends AuthenticatedApi {
         assertThat(OPENAI.requestCount() - before).isEqualTo(3);
         assertThat(List.of(otherVariable, otherParameters, notAsking))
                 .allSatisfy(execution -> assertThat(execution.has("cachedFrom")).isFalse());
+    }
+
+    @Test
+    void aVersionThatOptsInIsCachedForEveryRequestButOneThatTurnsItOff() {
+        String cached = Http.json(http.postJson(
+                        "/api/v1/prompts/" + prompt + "/versions",
+                        "{\"baseVersion\": 1, \"template\": {\"format\": \"text\", \"text\": \"Triage {{ticket}}\"},"
+                                + " \"modelId\": \"" + model + "\", \"cacheTtl\": \"600s\"}",
+                        owner))
+                .get("cacheTtl")
+                .asString();
+        assertThat(cached).isEqualTo("600s");
+        JsonNode first = execute("refund", "{}");
+        int before = OPENAI.requestCount();
+
+        JsonNode second = execute("refund", "{}");
+        JsonNode turnedOff = execute("refund", "{\"cacheTtl\": \"0s\"}");
+
+        assertThat(second.get("cachedFrom").asString())
+                .isEqualTo(first.get("id").asString());
+        assertThat(turnedOff.has("cachedFrom")).isFalse();
+        assertThat(OPENAI.requestCount() - before).isOne();
+        var tooLong = http.postJson(
+                "/api/v1/prompts/" + prompt + "/versions",
+                "{\"baseVersion\": 2, \"template\": {\"format\": \"text\", \"text\": \"x\"}, \"cacheTtl\": \"2592001s\"}",
+                owner);
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
     }
 
     @Test
@@ -198,7 +226,7 @@ class ResponseCacheIT extends AuthenticatedApi {
         var zero = http.postJson(
                 "/v1/chat/completions",
                 "{\"model\": \"prompt:" + promptName
-                        + "\", \"prompt_variables\": {\"ticket\": \"refund\"}, \"cache\": {\"ttl\": 0}}",
+                        + "\", \"prompt_variables\": {\"ticket\": \"refund\"}, \"cache\": {\"ttl\": -1}}",
                 owner);
 
         assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);

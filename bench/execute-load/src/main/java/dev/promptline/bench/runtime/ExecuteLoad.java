@@ -275,6 +275,9 @@ public final class ExecuteLoad {
                                 portkeyRoute);
                     case PLAIN -> new ServiceTarget(api, requireNonNull(promptId), false, paceOutput);
                     case COMPATIBLE_PLAIN -> PlainTarget.compatible(api, requireNonNull(promptName), paceOutput);
+                    // Every closed-loop request carries its own marker, so none would be a hit.
+                    case CACHED_PLAIN ->
+                        throw new IllegalArgumentException("cached_plain runs under wrk only: pass --concurrency=");
                     case STREAMED -> new ServiceTarget(api, requireNonNull(promptId), true, paceOutput);
                 };
                 try {
@@ -416,6 +419,16 @@ public final class ExecuteLoad {
                                 PlainTarget.compatibleBody(requireNonNull(promptName))
                                         .replace(RuntimeTarget.MARKER, "wrk"),
                                 "\"content\":\"" + paceOutput + "\"");
+                    }
+                    case CACHED_PLAIN -> {
+                        api.setBaseUrl(requireNonNull(modelId), fake.baseUrl());
+                        headers.put("Authorization", "Bearer " + api.apiKey());
+                        headers.put("Accept", "application/json");
+                        String body = Api.executeBody("wrk");
+                        yield new WrkRequest(
+                                options.service() + "/api/v1/prompts/" + requireNonNull(promptId) + "/execute",
+                                body.substring(0, body.length() - 1) + ",\"cacheTtl\":\"3600s\"}",
+                                "\"cachedFrom\"");
                     }
                     case DIRECT, PORTKEY, STREAMED -> throw new IllegalArgumentException("wrk runs plain modes only");
                 };

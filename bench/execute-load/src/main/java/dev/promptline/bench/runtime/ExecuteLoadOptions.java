@@ -110,6 +110,11 @@ record ExecuteLoadOptions(
         /** The same plain request through Portkey's gateway, the peer. */
         PORTKEY_PLAIN("through Portkey, plain", true),
         PLAIN("execute, plain JSON", true),
+        /**
+         * The plain execute asking for the response cache ({@code cacheTtl}), under wrk only: wrk sends one body, so
+         * every request after the first is served the kept answer, and the provider is called once.
+         */
+        CACHED_PLAIN("execute, plain JSON, cache hit", true),
         /** The same prompt through the OpenAI-compatible route: {@code model: "prompt:<name>"}. */
         COMPATIBLE_PLAIN("/v1/chat/completions, plain", true),
         DIRECT("direct, streamed", false),
@@ -128,7 +133,7 @@ record ExecuteLoadOptions(
 
         /** Through the service rather than straight to the provider or through the gateway. */
         boolean throughService() {
-            return this == PLAIN || this == COMPATIBLE_PLAIN || this == STREAMED;
+            return this == PLAIN || this == CACHED_PLAIN || this == COMPATIBLE_PLAIN || this == STREAMED;
         }
 
         boolean throughPortkey() {
