@@ -20,7 +20,8 @@ import org.springframework.web.servlet.ModelAndView;
             SignInController.class,
             PromptPagesController.class,
             PlaygroundController.class,
-            ExecutionPagesController.class
+            ExecutionPagesController.class,
+            ModelPagesController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {

@@ -99,7 +99,12 @@ class ConsoleSecurityConfiguration {
                         exceptions.authenticationEntryPoint(signIn).accessDeniedHandler(denied))
                 .authorizeHttpRequests(requests -> requests.requestMatchers("/console/assets/**", SIGN_IN)
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/console/prompts/*/labels/move", "/console/runs/**")
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/console/prompts/*/labels/move",
+                                "/console/runs/**",
+                                "/console/models/new",
+                                "/console/models/*/edit")
                         .hasAnyAuthority(WRITERS)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .authenticated()
