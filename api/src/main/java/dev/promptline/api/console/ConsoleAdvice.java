@@ -21,7 +21,9 @@ import org.springframework.web.servlet.ModelAndView;
             PromptPagesController.class,
             PlaygroundController.class,
             ExecutionPagesController.class,
-            ModelPagesController.class
+            ModelPagesController.class,
+            UserPagesController.class,
+            ApiKeyPagesController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
