@@ -23,7 +23,8 @@ import org.springframework.web.servlet.ModelAndView;
             ExecutionPagesController.class,
             ModelPagesController.class,
             UserPagesController.class,
-            ApiKeyPagesController.class
+            ApiKeyPagesController.class,
+            BudgetPagesController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
