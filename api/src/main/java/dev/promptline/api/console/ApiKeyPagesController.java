@@ -119,6 +119,26 @@ class ApiKeyPagesController {
         return "console/apiKeys";
     }
 
+    /** The confirmation before a revocation. Admin or owner, as the revocation. */
+    @GetMapping("/console/api-keys/{apiKeyId}/revoke")
+    String confirmRevoke(@AuthenticationPrincipal Caller caller, @PathVariable UUID apiKeyId, Model model) {
+        ApiKey key = keys.get(caller, apiKeyId);
+        String yours = key.id().equals(caller.apiKeyId())
+                ? " This is the key of your own session: you will be signed out."
+                : "";
+        model.addAttribute(
+                "page",
+                new ConfirmView(
+                        "Revoke " + key.name() + "?",
+                        "The key %s (pl_%s…) stops working at once, and every console session opened with it ends."
+                                        .formatted(key.name(), key.prefix())
+                                + " This cannot be undone." + yours,
+                        "/console/api-keys/" + apiKeyId + "/revoke",
+                        "Revoke " + key.name(),
+                        "/console/api-keys"));
+        return "console/confirm";
+    }
+
     @PostMapping("/console/api-keys/{apiKeyId}/revoke")
     String revoke(
             @AuthenticationPrincipal Caller caller,

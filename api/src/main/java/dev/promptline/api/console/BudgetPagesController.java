@@ -129,6 +129,28 @@ class BudgetPagesController {
         return "console/budgets";
     }
 
+    /** The confirmation before a cap is removed. Admin or owner, as the removal. */
+    @GetMapping("/console/budgets/{budgetId}/remove")
+    String confirmRemove(@AuthenticationPrincipal Caller caller, @PathVariable UUID budgetId, Model model) {
+        BudgetWindow window = budgets.get(caller.organizationId(), budgetId);
+        String scope = window.budget().apiKeyId() == null
+                ? "the organization"
+                : "API key " + window.budget().apiKeyId();
+        model.addAttribute(
+                "page",
+                new ConfirmView(
+                        "Remove this cap?",
+                        "The %s cap of %s on %s is removed: executions no longer count against it."
+                                .formatted(
+                                        window.budget().period().value(),
+                                        usd(window.budget().limitUsd()),
+                                        scope),
+                        "/console/budgets/" + budgetId + "/remove",
+                        "Remove the cap",
+                        "/console/budgets"));
+        return "console/confirm";
+    }
+
     @PostMapping("/console/budgets/{budgetId}/remove")
     String remove(@AuthenticationPrincipal Caller caller, @PathVariable UUID budgetId, RedirectAttributes redirect) {
         budgets.delete(caller.organizationId(), budgetId);

@@ -118,6 +118,12 @@ class ConsoleSecurityConfiguration {
                                 "/console/models/new",
                                 "/console/models/*/edit")
                         .hasAnyAuthority(WRITERS)
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/console/users/*/remove",
+                                "/console/api-keys/*/revoke",
+                                "/console/budgets/*/remove")
+                        .hasAnyAuthority(ADMINISTRATORS)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .authenticated()
                         .requestMatchers(HttpMethod.POST, "/console/sign-out")

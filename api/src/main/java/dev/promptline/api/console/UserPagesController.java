@@ -123,6 +123,23 @@ class UserPagesController {
                 () -> users.update(caller, new UserId(userId), null, parsed));
     }
 
+    /** The confirmation before a removal. Admin or owner, as the removal. */
+    @GetMapping("/console/users/{userId}/remove")
+    String confirmRemove(@AuthenticationPrincipal Caller caller, @PathVariable UUID userId, Model model) {
+        User user = users.get(caller, new UserId(userId));
+        model.addAttribute(
+                "page",
+                new ConfirmView(
+                        "Remove " + user.email() + "?",
+                        "%s (%s) will be removed from the organization: their API keys stop working and their console"
+                                        .formatted(user.email(), user.role().value())
+                                + " sessions end at once. This cannot be undone; invite them again to add them back.",
+                        "/console/users/" + userId + "/remove",
+                        "Remove " + user.email(),
+                        "/console/users"));
+        return "console/confirm";
+    }
+
     @PostMapping("/console/users/{userId}/remove")
     String remove(
             @AuthenticationPrincipal Caller caller,

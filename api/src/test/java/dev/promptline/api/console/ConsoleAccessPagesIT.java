@@ -67,6 +67,10 @@ class ConsoleAccessPagesIT extends AuthenticatedApi {
         assertThat(refused.body()).contains("A admin cannot change a user with role owner.");
         assertThat(roleOf(acme.owner().userId())).isEqualTo("owner");
 
+        var confirm = browser.get("/console/users/" + member.userId() + "/remove");
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("their API keys stop working");
+        assertThat(userCount()).as("nobody removed before the confirmation").isEqualTo(3);
         var removed = browser.post("/console/users/" + member.userId() + "/remove", Map.of());
         assertThat(removed.statusCode()).isEqualTo(302);
         assertThat(userCount()).isEqualTo(2);
@@ -146,6 +150,11 @@ class ConsoleAccessPagesIT extends AuthenticatedApi {
         UUID keyId = keyOf(member.userId());
         browser.get("/console/api-keys");
 
+        var confirm = browser.get("/console/api-keys/" + keyId + "/revoke");
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("stops working at once", "This cannot be undone.");
+        assertThat(revokedKeys()).as("nothing revoked before the confirmation").isZero();
+
         var revoked = browser.post("/console/api-keys/" + keyId + "/revoke", Map.of());
 
         assertThat(revoked.statusCode()).isEqualTo(302);
@@ -173,6 +182,12 @@ class ConsoleAccessPagesIT extends AuthenticatedApi {
 
             assertThat(usersPage).contains(admin.userId().toString()).doesNotContain("invite-form", "Change role");
             assertThat(keysPage).contains("pl_").doesNotContain("issue-form", "Revoke");
+            assertThat(reader.get("/console/users/" + member.userId() + "/remove")
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(reader.get("/console/api-keys/" + keyOf(member.userId()) + "/revoke")
+                            .statusCode())
+                    .isEqualTo(403);
             assertThat(reader.post("/console/users", Map.of("email", "x@acme.test", "role", "viewer"))
                             .statusCode())
                     .isEqualTo(403);

@@ -93,6 +93,9 @@ class ConsoleBudgetPagesIT extends AuthenticatedApi {
         assertThat(refused.body()).contains("The limit must be US dollars more than 0");
         assertThat(limit(id)).isEqualByComparingTo("250.5");
 
+        var confirm = browser.get("/console/budgets/" + id + "/remove");
+        assertThat(confirm.body()).contains("Remove this cap?", "The month cap of $250.5 on the organization");
+        assertThat(budgetCount()).isEqualTo(1);
         var removed = browser.post("/console/budgets/" + id + "/remove", Map.of());
         assertThat(removed.statusCode()).isEqualTo(302);
         assertThat(budgetCount()).isZero();
@@ -116,6 +119,8 @@ class ConsoleBudgetPagesIT extends AuthenticatedApi {
                     .isEqualTo(403);
             assertThat(reader.post("/console/budgets/" + id, Map.of("limit", "1000"))
                             .statusCode())
+                    .isEqualTo(403);
+            assertThat(reader.get("/console/budgets/" + id + "/remove").statusCode())
                     .isEqualTo(403);
             assertThat(reader.post("/console/budgets/" + id + "/remove", Map.of())
                             .statusCode())
