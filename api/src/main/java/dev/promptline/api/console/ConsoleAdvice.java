@@ -20,7 +20,11 @@ import org.springframework.web.servlet.ModelAndView;
             SignInController.class,
             PromptPagesController.class,
             PlaygroundController.class,
-            ExecutionPagesController.class
+            ExecutionPagesController.class,
+            ModelPagesController.class,
+            UserPagesController.class,
+            ApiKeyPagesController.class,
+            BudgetPagesController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {

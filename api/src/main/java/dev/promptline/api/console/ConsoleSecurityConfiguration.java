@@ -25,7 +25,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * cookie instead of a bearer key, CSRF tokens on every state-changing request, a strict Content Security Policy, and
  * refusals as pages (a redirect to the sign-in page, a 403 page) rather than problem details. Only the sign-in page
  * and the static assets are public. Reads need any role; changes, the confirmation pages that lead to them and the
- * playground's run streams (a run is paid for) need member or above, whatever the page showed.
+ * playground's run streams (a run is paid for) need member or above, whatever the page showed; changes to users, API
+ * keys and budgets need admin or owner, as the REST API's.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -41,6 +42,17 @@ class ConsoleSecurityConfiguration {
             + "form-action 'self'; frame-ancestors 'none'";
 
     private static final String[] WRITERS = {Role.OWNER.authority(), Role.ADMIN.authority(), Role.MEMBER.authority()};
+    private static final String[] ADMINISTRATORS = {Role.OWNER.authority(), Role.ADMIN.authority()};
+
+    /** The pages of users, API keys and budgets: any role reads them, as the REST API; only admins change them. */
+    private static final String[] ADMINISTRATION = {
+        "/console/users",
+        "/console/users/**",
+        "/console/api-keys",
+        "/console/api-keys/**",
+        "/console/budgets",
+        "/console/budgets/**"
+    };
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -99,12 +111,25 @@ class ConsoleSecurityConfiguration {
                         exceptions.authenticationEntryPoint(signIn).accessDeniedHandler(denied))
                 .authorizeHttpRequests(requests -> requests.requestMatchers("/console/assets/**", SIGN_IN)
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/console/prompts/*/labels/move", "/console/runs/**")
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/console/prompts/*/labels/move",
+                                "/console/runs/**",
+                                "/console/models/new",
+                                "/console/models/*/edit")
                         .hasAnyAuthority(WRITERS)
+                        .requestMatchers(
+                                HttpMethod.GET,
+                                "/console/users/*/remove",
+                                "/console/api-keys/*/revoke",
+                                "/console/budgets/*/remove")
+                        .hasAnyAuthority(ADMINISTRATORS)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .authenticated()
                         .requestMatchers(HttpMethod.POST, "/console/sign-out")
                         .authenticated()
+                        .requestMatchers(ADMINISTRATION)
+                        .hasAnyAuthority(ADMINISTRATORS)
                         .anyRequest()
                         .hasAnyAuthority(WRITERS))
                 .build();

@@ -38,7 +38,8 @@ class Shells {
                 token,
                 email,
                 caller == null ? null : caller.role().value(),
-                caller != null && caller.role().isAtLeast(Role.MEMBER));
+                caller != null && caller.role().isAtLeast(Role.MEMBER),
+                caller != null && caller.role().isAtLeast(Role.ADMIN));
     }
 
     static @Nullable Caller caller() {

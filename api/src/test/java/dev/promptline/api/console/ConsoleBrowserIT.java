@@ -42,7 +42,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * The console end to end in Debian's headless Chromium (packages chromium and chromium-driver): sign in with a key,
  * search the prompts, open one, diff two versions, promote a version through the confirmation, sign out; and as a
- * viewer, no write action on the page. Each page is photographed at 1280 px and 390 px into docs/console/.
+ * viewer, no write action on the page; run a prompt in the playground; as an owner, register a model, issue a key
+ * (seen once), invite a user and set a budget. Each page is photographed at 1280 px and 390 px into docs/console/.
  */
 @TestPropertySource(properties = "promptline.models.credentials-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
 class ConsoleBrowserIT extends AuthenticatedApi {
@@ -308,6 +309,79 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                 .contains("You triage tickets for Acme Cloud.", "I was charged twice for March.");
         assertThat(browser.findElement(By.id("execution-details")).getText()).contains("$0.00181", "1,200 in · 5 out");
         screenshot("execution");
+    }
+
+    @Test
+    void anOwnerRegistersAModelIssuesAKeySeenOnceInvitesAUserAndSetsABudget() {
+        String secret = "sk-browser-secret-31337";
+        open("/console/sign-in");
+        signIn(acme.owner().key());
+
+        browser.findElement(By.linkText("Models")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("no-models")));
+        browser.findElement(By.id("register-model")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("model-form")));
+        new Select(browser.findElement(By.id("model-provider"))).selectByValue("openai");
+        browser.findElement(By.id("model-name")).sendKeys("gpt-mini");
+        browser.findElement(By.id("model-provider-id")).sendKeys("gpt-4o-mini");
+        browser.findElement(By.id("model-temperature")).sendKeys("0.3");
+        browser.findElement(By.id("model-input-price")).sendKeys("0.15");
+        browser.findElement(By.id("model-output-price")).sendKeys("0.6");
+        browser.findElement(By.id("model-first-token")).sendKeys("5");
+        browser.findElement(By.id("model-idle")).sendKeys("2.5");
+        browser.findElement(By.id("model-api-key")).sendKeys(secret);
+        screenshot("model-form");
+        // Enter in a field submits the form, as a keyboard user would.
+        browser.findElement(By.id("model-api-key")).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+        assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("The model is registered.");
+        assertThat(browser.findElement(By.id("model-list")).getText())
+                .contains("gpt-mini", "gpt-4o-mini", "openai", "enabled", "$0.15 / M tokens")
+                .contains("first token 5 s, idle 2.5 s", "an API key (stored encrypted)");
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+        screenshot("models");
+
+        browser.findElement(By.linkText("API keys")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("issue-form")));
+        browser.findElement(By.id("key-name")).sendKeys("ci-pipeline");
+        browser.findElement(By.id("issue-key")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("issued-key")));
+        String token = browser.findElement(By.id("issued-key")).getAttribute("value");
+        assertThat(token).startsWith("pl_");
+        assertThat(http.get("/api/v1/prompts", "Bearer " + token).statusCode())
+                .as("the key shown works")
+                .isEqualTo(200);
+        screenshot("api-key-issued");
+        browser.findElement(By.id("keys-done")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key-list")));
+        assertThat(browser.findElement(By.id("key-list")).getText()).contains("ci-pipeline", token.substring(0, 15));
+        assertThat(browser.getPageSource()).as("never shown again").doesNotContain(token);
+        screenshot("api-keys");
+
+        browser.findElement(By.linkText("Users")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("invite-form")));
+        browser.findElement(By.id("invite-email")).sendKeys("grace@acme.example");
+        browser.findElement(By.id("invite-name")).sendKeys("Grace Hopper");
+        new Select(browser.findElement(By.id("invite-role"))).selectByValue("member");
+        browser.findElement(By.id("invite")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+        assertThat(browser.findElement(By.id("user-list")).getText()).contains("grace@acme.example", "Grace Hopper");
+        screenshot("users");
+
+        browser.findElement(By.linkText("Budgets")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("budget-form")));
+        new Select(browser.findElement(By.id("budget-scope"))).selectByVisibleText("The whole organization");
+        new Select(browser.findElement(By.id("budget-period"))).selectByValue("day");
+        browser.findElement(By.id("budget-limit")).sendKeys("25", Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("budget-list")));
+        assertThat(browser.findElement(By.id("budget-list")).getText())
+                .contains("The organization", "day", "$25", "$0");
+        assertThat(jdbc.sql("SELECT limit_usd FROM budgets WHERE organization_id = ?")
+                        .param(acme.organizationId)
+                        .query(java.math.BigDecimal.class)
+                        .single())
+                .isEqualByComparingTo("25");
+        screenshot("budgets");
     }
 
     /** Types the key and presses Enter, as a keyboard user would. */
