@@ -230,18 +230,7 @@ record ChatCompletionRequest(
                         penalty, "'%s' is not supported: the runtime's contract does not pass it.".formatted(penalty));
             }
         }
-        JsonNode toolChoice = body.get("tool_choice");
-        if (toolChoice != null
-                && !toolChoice.isNull()
-                && !(toolChoice.isString() && toolChoice.asString().equals("none"))) {
-            throw unsupported("tool_choice", "'tool_choice' is not supported: tool calling is not supported yet.");
-        }
-        JsonNode parallel = body.get("parallel_tool_calls");
-        if (parallel != null && !parallel.isNull()) {
-            throw unsupported(
-                    "parallel_tool_calls",
-                    "'parallel_tool_calls' is not supported: tool calling is not supported yet.");
-        }
+        refuseToolCalling(body);
         JsonNode store = body.get("store");
         if (store != null && !store.isNull() && !(store.isBoolean() && !store.asBoolean())) {
             throw unsupported("store", "'store' is not supported: completions are recorded as executions instead.");
@@ -439,6 +428,22 @@ record ChatCompletionRequest(
      * Refuses a field this endpoint cannot honour (400 naming it and why) and one it does not know, as OpenAI does;
      * a null field is as good as absent.
      */
+    /** Both APIs' tool-calling switches: accepted only when they ask for no tool call. */
+    static void refuseToolCalling(JsonNode body) {
+        JsonNode toolChoice = body.get("tool_choice");
+        if (toolChoice != null
+                && !toolChoice.isNull()
+                && !(toolChoice.isString() && toolChoice.asString().equals("none"))) {
+            throw unsupported("tool_choice", "'tool_choice' is not supported: tool calling is not supported yet.");
+        }
+        JsonNode parallel = body.get("parallel_tool_calls");
+        if (parallel != null && !parallel.isNull()) {
+            throw unsupported(
+                    "parallel_tool_calls",
+                    "'parallel_tool_calls' is not supported: tool calling is not supported yet.");
+        }
+    }
+
     static void checkFields(JsonNode body, Set<String> known, Map<String, String> refused) {
         for (String field : body.propertyNames()) {
             if (body.get(field).isNull()) {

@@ -193,18 +193,7 @@ record ResponsesRequest(
                                 : "'include' is not supported: no extra output is returned.");
             }
         }
-        JsonNode toolChoice = body.get("tool_choice");
-        if (toolChoice != null
-                && !toolChoice.isNull()
-                && !(toolChoice.isString() && toolChoice.asString().equals("none"))) {
-            throw unsupported("tool_choice", "'tool_choice' is not supported: tool calling is not supported yet.");
-        }
-        JsonNode parallel = body.get("parallel_tool_calls");
-        if (parallel != null && !parallel.isNull()) {
-            throw unsupported(
-                    "parallel_tool_calls",
-                    "'parallel_tool_calls' is not supported: tool calling is not supported yet.");
-        }
+        ChatCompletionRequest.refuseToolCalling(body);
     }
 
     private static List<ChatMessage> input(@Nullable JsonNode input) {
