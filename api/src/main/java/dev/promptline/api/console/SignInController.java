@@ -21,10 +21,12 @@ class SignInController {
 
     private final ConsoleSessions sessions;
     private final ConsoleProperties properties;
+    private final SignInAttempts attempts;
 
-    SignInController(ConsoleSessions sessions, ConsoleProperties properties) {
+    SignInController(ConsoleSessions sessions, ConsoleProperties properties, SignInAttempts attempts) {
         this.sessions = sessions;
         this.properties = properties;
+        this.attempts = attempts;
     }
 
     @GetMapping("/console")
@@ -54,6 +56,17 @@ class SignInController {
             HttpServletRequest request,
             HttpServletResponse response,
             Model model) {
+        var wait = attempts.take(request.getRemoteAddr());
+        if (wait.isPresent()) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(wait.getAsLong()));
+            model.addAttribute("notice", null);
+            model.addAttribute(
+                    "error",
+                    "Too many sign-in attempts from this address. Try again in %d seconds."
+                            .formatted(wait.getAsLong()));
+            return "console/signIn";
+        }
         var opened = apiKey == null || apiKey.isBlank()
                 ? null
                 : sessions.signIn(apiKey).orElse(null);

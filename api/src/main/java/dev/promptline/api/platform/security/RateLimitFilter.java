@@ -29,7 +29,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        var decision = limiter.take(caller.apiKeyId());
+        var decision = limiter.take(caller.apiKeyId().toString());
         if (decision.isEmpty()) {
             chain.doFilter(request, response);
             return;

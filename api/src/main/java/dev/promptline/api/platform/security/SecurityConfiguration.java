@@ -62,7 +62,13 @@ class SecurityConfiguration {
             RedisProperties redisProperties,
             RateLimitProperties limits,
             MeterRegistry meters) {
-        return new RateLimiter(redis.getIfAvailable(), redisProperties, limits, meters);
+        return new RateLimiter(
+                redis.getIfAvailable(),
+                redisProperties,
+                "ratelimit",
+                limits.burst(),
+                limits.requestsPerMinute(),
+                meters);
     }
 
     /**
