@@ -50,9 +50,23 @@ public final class ConsoleViews {
         }
     }
 
+    /**
+     * A label on the prompt page: where it points (null when only a policy names it so far), the policy a move must
+     * pass in words (null without one), its last move and how the policy judged that move.
+     */
+    public record LabelState(
+            String name,
+            @Nullable Integer version,
+            @Nullable String policy,
+            @Nullable String lastMove,
+            @Nullable String lastVerdict) {}
+
+    /** What a label's policy says about a move before it is made. */
+    public record GateView(boolean passes, String words) {}
+
     public record PromptPage(
             PromptHeader prompt,
-            List<LabelRow> labels,
+            List<LabelState> labels,
             List<VersionRow> versions,
             @Nullable String olderUrl,
             List<Integer> versionNumbers,
@@ -98,6 +112,8 @@ public final class ConsoleViews {
             int version,
             VersionDiff template,
             VersionDiff parameters,
+            @Nullable GateView gate,
+            boolean canOverride,
             @Nullable String error) {
         public boolean unchanged() {
             return current != null && current == version;

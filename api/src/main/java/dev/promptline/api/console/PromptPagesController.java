@@ -15,6 +15,7 @@ import dev.promptline.api.organizations.UserService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.tenancy.UserId;
 import dev.promptline.api.platform.web.Page;
 import dev.promptline.api.prompts.Prompt;
@@ -61,11 +62,13 @@ class PromptPagesController {
     private final PromptService prompts;
     private final UserService users;
     private final ModelService models;
+    private final LabelPolicyViews policies;
 
-    PromptPagesController(PromptService prompts, UserService users, ModelService models) {
+    PromptPagesController(PromptService prompts, UserService users, ModelService models, LabelPolicyViews policies) {
         this.prompts = prompts;
         this.users = users;
         this.models = models;
+        this.policies = policies;
     }
 
     @GetMapping("/console/prompts")
@@ -136,7 +139,9 @@ class PromptPagesController {
                 : "The label '%s' now points at version %d."
                         .formatted(moved, prompt.labels().get(moved));
         model.addAttribute(
-                "page", new PromptPage(header(prompt), labels(prompt), rows, older, versionNumbers(prompt), notice));
+                "page",
+                new PromptPage(
+                        header(prompt), policies.labels(caller, prompt), rows, older, versionNumbers(prompt), notice));
         return "console/prompt";
     }
 
@@ -180,12 +185,13 @@ class PromptPagesController {
             @PathVariable UUID promptId,
             @RequestParam String label,
             @RequestParam int version,
+            @RequestParam(required = false) @Nullable String overrideReason,
             Model model,
             RedirectAttributes redirect,
             jakarta.servlet.http.HttpServletResponse response) {
         requireLabel(label);
         try {
-            prompts.setLabel(caller, new PromptId(promptId), label, version, null);
+            prompts.setLabel(caller, new PromptId(promptId), label, version, blankToNull(overrideReason));
         } catch (PromptlineException refused) {
             if (refused.code().status() >= 500) {
                 throw refused;
@@ -205,6 +211,8 @@ class PromptPagesController {
         Integer current = prompt.labels().get(label);
         PromptVersion candidate = version(caller, prompt, version);
         PromptVersion before = current == null ? null : version(caller, prompt, current);
+        var gate =
+                current != null && current == version ? null : policies.check(caller, prompt, label, before, candidate);
         return new MovePage(
                 header(prompt),
                 label,
@@ -212,6 +220,8 @@ class PromptPagesController {
                 version,
                 VersionDiffs.templates(before, candidate),
                 VersionDiffs.parameters(before, candidate, modelNames(caller)),
+                gate,
+                caller.role() == Role.OWNER,
                 error);
     }
 

@@ -5,6 +5,7 @@ import dev.promptline.api.platform.tenancy.UserId;
 import dev.promptline.api.prompts.PromptId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,6 +20,12 @@ class LabelPolicyRepository {
 
             FROM label_policies
             WHERE organization_id = :organizationId AND prompt_id = :promptId AND label = :label
+            """;
+    private static final String OF_PROMPT = "SELECT " + COLUMNS + """
+
+            FROM label_policies
+            WHERE organization_id = :organizationId AND prompt_id = :promptId
+            ORDER BY label
             """;
     private static final String UPSERT = """
             INSERT INTO label_policies
@@ -47,6 +54,14 @@ class LabelPolicyRepository {
                 .param("label", label)
                 .query(LabelPolicyRepository::map)
                 .optional();
+    }
+
+    List<LabelPolicy> ofPrompt(OrganizationId organizationId, PromptId promptId) {
+        return jdbc.sql(OF_PROMPT)
+                .param("organizationId", organizationId.value())
+                .param("promptId", promptId.value())
+                .query(LabelPolicyRepository::map)
+                .list();
     }
 
     void upsert(

@@ -6,13 +6,14 @@ import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.prompts.PromptId;
 import dev.promptline.api.prompts.PromptService;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Label policies: which benchmark result a prompt's label needs before it moves. */
 @Service
-class LabelPolicyService {
+public class LabelPolicyService {
     private final LabelPolicyRepository policies;
     private final BenchmarkService benchmarks;
     private final PromptService prompts;
@@ -26,6 +27,12 @@ class LabelPolicyService {
     LabelPolicy get(OrganizationId organizationId, PromptId promptId, String label) {
         requirePrompt(organizationId, promptId);
         return policies.find(organizationId, promptId, label).orElseThrow(() -> noPolicy(label));
+    }
+
+    /** The prompt's policies, by label. */
+    public List<LabelPolicy> ofPrompt(OrganizationId organizationId, PromptId promptId) {
+        requirePrompt(organizationId, promptId);
+        return policies.ofPrompt(organizationId, promptId);
     }
 
     @Transactional
