@@ -24,7 +24,8 @@ import org.springframework.web.servlet.ModelAndView;
             ModelPagesController.class,
             UserPagesController.class,
             ApiKeyPagesController.class,
-            BudgetPagesController.class
+            BudgetPagesController.class,
+            DashboardController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {

@@ -239,7 +239,7 @@ class ConsoleBrowserIT extends AuthenticatedApi {
     }
 
     @Test
-    void aMemberRunsAPromptInThePlaygroundWatchesItsTokensStreamInAndOpensItsExecution() {
+    void aMemberRunsAPromptInThePlaygroundWatchesItsTokensStreamInOpensItsExecutionAndSeesItOnTheDashboard() {
         String model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"custom\", \"name\": \"fake-gpt\", \"providerModelId\": \"gpt-test\","
@@ -309,6 +309,13 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                 .contains("You triage tickets for Acme Cloud.", "I was charged twice for March.");
         assertThat(browser.findElement(By.id("execution-details")).getText()).contains("$0.00181", "1,200 in · 5 out");
         screenshot("execution");
+
+        open("/console/dashboard");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("figure[data-chart] canvas"), 3));
+        assertThat(browser.findElement(By.id("dashboard-summary")).getText())
+                .contains("EXECUTIONS, LAST HOUR\n1", "COST, LAST 24 HOURS\n$0.00181");
+        assertThat(browser.findElement(By.id("by-prompt")).getText()).contains("support-triage");
+        screenshot("dashboard");
     }
 
     @Test
