@@ -229,18 +229,8 @@ class PlaygroundController {
             model.addAttribute("refused", new RunRefused(errors));
             return "console/runRefused";
         }
-        var request = new ExecutionRequest(
-                caller.organizationId(),
-                caller.userId(),
-                new PromptId(promptId),
-                number,
-                null,
-                variables,
-                modelId,
-                parameters.parameters(),
-                null,
-                null);
-        model.addAttribute("run", new RunPanel("/console/runs/" + runs.hold(caller, request) + "/events"));
+        var run = new PlaygroundRuns.Run(promptId, number, variables, modelId, parameters.parameters());
+        model.addAttribute("run", new RunPanel("/console/runs/" + runs.hold(caller, run) + "/events"));
         return "console/runPanel";
     }
 
@@ -253,12 +243,13 @@ class PlaygroundController {
         var stream = new RunStream(response, templates);
         try {
             stream.open();
-            Optional<ExecutionRequest> request = runs.take(caller, runId);
-            if (request.isEmpty()) {
+            Optional<PlaygroundRuns.Run> run = runs.take(caller, runId);
+            if (run.isEmpty()) {
                 stream.ended(refused("This run expired or was already shown; nothing ran. Run it again."));
                 return;
             }
-            stream.ended(ended(executions.execute(request.get(), stream).execution()));
+            stream.ended(
+                    ended(executions.execute(request(caller, run.get()), stream).execution()));
         } catch (ExecutionListener.ClientGoneException e) {
             // The page left; the execution's record is finished all the same.
         } catch (PromptlineException refused) {
@@ -271,6 +262,20 @@ class PlaygroundController {
             log.debug("Stack trace of the playground run's failure", e);
             stream.ended(refused("An unexpected error occurred; the service's log has the details."));
         }
+    }
+
+    private static ExecutionRequest request(Caller caller, PlaygroundRuns.Run run) {
+        return new ExecutionRequest(
+                caller.organizationId(),
+                caller.userId(),
+                new PromptId(run.promptId()),
+                run.version(),
+                null,
+                run.variables(),
+                run.modelId(),
+                run.parameters(),
+                null,
+                null);
     }
 
     private static RunEnded ended(Execution execution) {

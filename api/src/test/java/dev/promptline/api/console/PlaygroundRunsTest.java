@@ -2,12 +2,11 @@ package dev.promptline.api.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.promptline.api.executions.ExecutionRequest;
+import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.tenancy.UserId;
-import dev.promptline.api.prompts.PromptId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,13 +15,15 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
+/** Runs held in this replica's memory: without Redis, or while it fails. */
 class PlaygroundRunsTest {
     private final MovableClock clock = new MovableClock();
-    private final PlaygroundRuns runs = new PlaygroundRuns(clock);
+    private final PlaygroundRuns runs = new PlaygroundRuns(null, "test:", JsonMapper.shared(), clock);
     private final Caller member = caller(UUID.randomUUID());
-    private final ExecutionRequest request =
-            ExecutionRequest.of(member.organizationId(), new PromptId(UUID.randomUUID()), Map.of("ticket", "x"));
+    private final PlaygroundRuns.Run request =
+            new PlaygroundRuns.Run(UUID.randomUUID(), 2, Map.of("ticket", "x"), null, ModelParameters.NONE);
 
     @Test
     void aHeldRunIsTakenOnceByWhoeverHeldIt() {
