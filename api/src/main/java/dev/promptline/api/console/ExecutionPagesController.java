@@ -1,5 +1,6 @@
 package dev.promptline.api.console;
 
+import dev.promptline.api.console.ExecutionViews.AttemptView;
 import dev.promptline.api.console.ExecutionViews.Choice;
 import dev.promptline.api.console.ExecutionViews.Detail;
 import dev.promptline.api.console.ExecutionViews.ExecutionFilters;
@@ -170,6 +171,15 @@ class ExecutionPagesController {
                         execution.output(),
                         error(execution),
                         scores(caller, executionId),
+                        names.attempts(execution),
+                        execution.answeredBy() == null
+                                ? null
+                                : names.model(
+                                        execution.answeredBy().id(),
+                                        execution.answeredBy().providerModelId()),
+                        execution.cachedFrom() == null
+                                ? null
+                                : execution.cachedFrom().toString(),
                         notice));
         return "console/execution";
     }
@@ -364,16 +374,36 @@ class ExecutionPagesController {
         }
 
         String model(Execution execution) {
-            if (execution.modelId() == null) {
-                return execution.providerModelId();
+            return model(execution.modelId(), execution.providerModelId());
+        }
+
+        /** A registered model's name; its provider's id for the model once it is deleted. */
+        String model(@Nullable UUID modelId, String providerModelId) {
+            if (modelId == null) {
+                return providerModelId;
             }
             return models.computeIfAbsent(
-                    execution.modelId(),
+                    modelId,
                     id -> ExecutionPagesController.this
                             .models
                             .find(caller.organizationId(), new dev.promptline.api.models.ModelId(id))
                             .map(found -> found.name())
-                            .orElse(execution.providerModelId()));
+                            .orElse(providerModelId));
+        }
+
+        /** Every provider attempt: the model it called and how it ended. */
+        List<AttemptView> attempts(Execution execution) {
+            return execution.attemptLog().stream()
+                    .map(attempt -> new AttemptView(
+                            attempt.attempt(),
+                            model(attempt.model().id(), attempt.model().providerModelId()),
+                            attempt.model().provider() + " · " + attempt.model().providerModelId(),
+                            attempt.error() == null
+                                    ? (attempt.errorMessage() == null ? "answered" : attempt.errorMessage())
+                                    : attempt.error().value()
+                                            + (attempt.errorMessage() == null ? "" : ": " + attempt.errorMessage()),
+                            attempt.error() == null && attempt.errorMessage() == null))
+                    .toList();
         }
     }
 }

@@ -67,8 +67,12 @@ public final class ExecutionViews {
             @Nullable String output,
             @Nullable String error,
             List<ScoreView> scores,
+            List<AttemptView> attempts,
+            @Nullable String answeredBy,
+            @Nullable String cachedFrom,
             @Nullable String notice) {
         public ExecutionPage {
+            attempts = List.copyOf(attempts);
             details = List.copyOf(details);
             messages = List.copyOf(messages);
             variables = List.copyOf(variables);
@@ -86,6 +90,13 @@ public final class ExecutionViews {
 
     /** A message as it was sent to the model. */
     public record MessageView(String role, String content) {}
+
+    /**
+     * One provider attempt.
+     *
+     * @param outcome "answered", or the error code and message
+     */
+    public record AttemptView(int number, String model, String provider, String outcome, boolean answered) {}
 
     public record ScoreView(String name, String value, String passed, String comment) {}
 

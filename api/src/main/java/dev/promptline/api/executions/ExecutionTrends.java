@@ -1,11 +1,18 @@
 package dev.promptline.api.executions;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +23,8 @@ import org.springframework.stereotype.Repository;
  * An organization's executions over time, for the console's dashboard: per minute over the last hour, per UTC day
  * over the last 30 days, and per prompt and per answering model over the last 24 hours. Each query reads only its
  * window's rows through the (organization, created_at) index; a minute or day without executions is a zero, not a
- * gap. An error is a failed or timed-out execution; a cancelled one is the caller's choice, not an error.
+ * gap. An error is a failed or timed-out execution; a cancelled one is the caller's choice, not an error. Buckets are
+ * bounded by this service's clock, in UTC.
  */
 @Repository
 public class ExecutionTrends {
@@ -60,14 +68,14 @@ public class ExecutionTrends {
             WITH buckets AS (
                 SELECT date_trunc(:unit, created_at, 'UTC') AS at, status, latency_ms, cost_usd
                 FROM executions
-                WHERE %s AND created_at >= date_trunc(:unit, now(), 'UTC') - CAST(:span AS interval)
+                WHERE %s AND created_at >= :from AND created_at < :to
             ), figures AS (
                 SELECT at, %s FROM buckets GROUP BY at
             )
             SELECT series.at, coalesce(executions, 0) AS executions, coalesce(errors, 0) AS errors, p50, p95,
                    coalesce(cost, 0) AS cost
-            FROM generate_series(date_trunc(:unit, now(), 'UTC') - CAST(:span AS interval),
-                                 date_trunc(:unit, now(), 'UTC'), CAST(:step AS interval)) AS series (at)
+            FROM generate_series(CAST(:from AS timestamptz), CAST(:to AS timestamptz) - CAST(:step AS interval),
+                                 CAST(:step AS interval)) AS series (at)
             LEFT JOIN figures USING (at)
             ORDER BY series.at
             """.formatted(FILTERED, FIGURES);
@@ -94,7 +102,16 @@ public class ExecutionTrends {
             LIMIT :limit
             """.formatted(FIGURES);
 
+    static final Duration PAST_DAYS_KEPT = Duration.ofMinutes(10);
+
+    private record PastDays(OrganizationId organizationId, Filter filter, Instant today) {}
+
     private final JdbcClient jdbc;
+    private final Clock clock = Clock.systemUTC();
+    private final Cache<PastDays, List<Point>> pastDays = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(PAST_DAYS_KEPT)
+            .build();
 
     ExecutionTrends(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -113,12 +130,24 @@ public class ExecutionTrends {
 
     /** The last 60 minutes, this one included, oldest first. */
     public List<Point> perMinute(OrganizationId organizationId, Filter filter) {
-        return series(organizationId, filter, "minute", "59 minutes", "1 minute");
+        Instant next = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        return series(organizationId, filter, "minute", next.minus(Duration.ofHours(1)), next);
     }
 
-    /** The last 30 UTC days, today included, oldest first. */
+    /**
+     * The last 30 UTC days, today included, oldest first. The 29 days before today are read once per organization
+     * and filter and kept for {@link #PAST_DAYS_KEPT}: they are most of the rows the dashboard reads (all of them
+     * but today's) and they no longer change, but for executions still finishing; today is read every time.
+     */
     public List<Point> perDay(OrganizationId organizationId, Filter filter) {
-        return series(organizationId, filter, "day", "29 days", "1 day");
+        Instant today = clock.instant().truncatedTo(ChronoUnit.DAYS);
+        Instant tomorrow = today.plus(Duration.ofDays(1));
+        List<Point> past = pastDays.get(
+                new PastDays(organizationId, filter, today),
+                key -> series(organizationId, filter, "day", today.minus(Duration.ofDays(29)), today));
+        var days = new ArrayList<>(past);
+        days.addAll(series(organizationId, filter, "day", today, tomorrow));
+        return days;
     }
 
     /** The busiest prompts of the last 24 hours, busiest first. */
@@ -131,14 +160,16 @@ public class ExecutionTrends {
         return shares(BY_MODEL, organizationId, limit);
     }
 
-    private List<Point> series(OrganizationId organizationId, Filter filter, String unit, String span, String step) {
+    /** Buckets of one {@code unit} (minute or day) from {@code from} up to {@code to}, both on a bucket's start. */
+    private List<Point> series(OrganizationId organizationId, Filter filter, String unit, Instant from, Instant to) {
         return jdbc.sql(SERIES)
                 .param("organizationId", organizationId.value())
                 .param("promptId", filter.promptId())
                 .param("modelId", filter.modelId())
                 .param("unit", unit)
-                .param("span", span)
-                .param("step", step)
+                .param("from", OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
+                .param("to", OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
+                .param("step", "1 " + unit)
                 .query(ExecutionTrends::point)
                 .list();
     }

@@ -160,6 +160,44 @@ class ConsoleExecutionPagesIT extends AuthenticatedApi {
     }
 
     @Test
+    void aFallbackShowsEveryAttemptAndTheModelThatAnswered() {
+        OPENAI.setDefault(Reply.serverError());
+        String id = execute(
+                summary,
+                "{\"variables\": {\"invoice\": \"INV-3\"}, \"modelId\": \"" + fake + "\", \"fallbackModelIds\": [\""
+                        + echo + "\"]}");
+
+        String page = browser.get("/console/executions/" + id).body();
+
+        assertThat(page).contains("Answered by the fallback model <strong>echo</strong>, after fake-gpt failed.");
+        String attempts = page.substring(
+                page.indexOf("id=\"execution-attempts\""),
+                page.indexOf("</table>", page.indexOf("id=\"execution-attempts\"")));
+        assertThat(attempts).contains("fake-gpt", "custom · gpt-test", "echo · echo");
+        assertThat(attempts.split("<tr>"))
+                .as("a header and at least two attempts")
+                .hasSizeGreaterThanOrEqualTo(4);
+        assertThat(attempts.lastIndexOf("answered")).isGreaterThan(attempts.lastIndexOf("fake-gpt"));
+    }
+
+    @Test
+    void anAnswerServedFromTheCacheSaysSoAndLinksTheExecutionItCameFrom() {
+        String source = execute(summary, "{\"variables\": {\"invoice\": \"INV-4\"}}");
+        String served = execute(summary, "{\"variables\": {\"invoice\": \"INV-4\"}}");
+        // The cache itself is ResponseCacheIT's (it needs Redis); here only what the page makes of such a record.
+        jdbc.sql("UPDATE executions SET cached_from = ? WHERE id = ?")
+                .params(UUID.fromString(source), UUID.fromString(served))
+                .update();
+
+        String page = browser.get("/console/executions/" + served).body();
+
+        assertThat(page)
+                .contains("id=\"execution-cached\"", "Served from the response cache")
+                .contains("href=\"/console/executions/" + source + "\"")
+                .doesNotContain("id=\"execution-fallback\"");
+    }
+
+    @Test
     void aFailedExecutionShowsItsErrorInWords() {
         OPENAI.enqueue(Reply.unauthorized());
         var failed = http.postJson(
