@@ -24,7 +24,11 @@ import org.springframework.web.servlet.ModelAndView;
             ModelPagesController.class,
             UserPagesController.class,
             ApiKeyPagesController.class,
-            BudgetPagesController.class
+            BudgetPagesController.class,
+            DatasetPagesController.class,
+            ExperimentPagesController.class,
+            ComparisonPages.class,
+            LeaderboardPagesController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
