@@ -419,7 +419,7 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                         owner))
                 .get("id")
                 .asString();
-        Path items = Files.createTempFile("capitals-", ".jsonl");
+        Path items = Files.createTempDirectory("console-upload-").resolve("capitals.jsonl");
         Files.writeString(items, """
                 {"input": {"city": "Paris"}, "expectedOutput": "Paris", "metadata": {"country": "France"}}
                 {"input": {"city": "Berlin"}, "expectedOutput": "Berlin", "metadata": {"country": "Germany"}}
@@ -445,9 +445,11 @@ class ConsoleBrowserIT extends AuthenticatedApi {
         browser.findElement(By.id("upload")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "uploaded as a new version"));
         Files.delete(items);
+        Files.delete(items.getParent());
         assertThat(browser.findElement(By.id("item-list")).getText())
                 .contains("city: Paris", "Lisbon", "country: Portugal");
-        assertThat(browser.findElement(By.id("version-list")).getText()).contains("v2 (shown)", "uploaded capitals-");
+        assertThat(browser.findElement(By.id("version-list")).getText())
+                .contains("v2 (shown)", "uploaded capitals.jsonl (4 items)");
         screenshot("dataset");
         browser.findElement(By.linkText("Datasets")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("dataset-list")));
