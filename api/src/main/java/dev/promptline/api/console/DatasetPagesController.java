@@ -51,8 +51,9 @@ class DatasetPagesController {
     static final int PAGE_SIZE = 50;
     private static final int ITEMS_PAGE = 25;
     private static final int VERSIONS_PAGE = 20;
-    private static final Map<String, String> NOTICES =
-            Map.of("created", "The dataset is created, empty: upload items.");
+    private static final Map<String, String> NOTICES = Map.of(
+            "created", "The dataset is created, empty: upload items.",
+            "uploaded", "The file is uploaded as a new version.");
 
     private final DatasetService datasets;
     private final EvaluationNames names;
@@ -117,9 +118,7 @@ class DatasetPagesController {
             @RequestParam(required = false) @Nullable String versionsToken,
             @RequestParam(required = false) @Nullable String done,
             Model model) {
-        String notice = "created".equals(done)
-                ? NOTICES.get(done)
-                : "uploaded".equals(done) ? "The file is uploaded as a new version." : null;
+        String notice = done == null ? null : NOTICES.get(done);
         model.addAttribute(
                 "page", datasetPage(caller, datasetId, version, after, from, versionsToken, notice, List.of()));
         return "console/dataset";

@@ -13,6 +13,7 @@ import dev.promptline.api.evaluations.EvaluatorService;
 import dev.promptline.api.experiments.Experiment;
 import dev.promptline.api.experiments.ExperimentId;
 import dev.promptline.api.experiments.ExperimentService;
+import dev.promptline.api.experiments.ExperimentStatus;
 import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
@@ -115,7 +116,7 @@ class ExperimentPagesController {
                 .filter(found -> found.status().isTerminal())
                 .map(found -> choice(found, lookup))
                 .toList();
-        model.addAttribute("page", new ExperimentsPage(rows, next, choices, null));
+        model.addAttribute("page", new ExperimentsPage(rows, next, choices));
         return "console/experiments";
     }
 
@@ -265,12 +266,14 @@ class ExperimentPagesController {
         var stream = new ExperimentStream(response, templates);
         try {
             stream.open();
-            Experiment.Counts shown = null;
+            Experiment.Counts shownCounts = null;
+            ExperimentStatus shownStatus = null;
             long lastWrite = System.nanoTime();
             while (true) {
-                if (!experiment.counts().equals(shown) || experiment.status().isTerminal()) {
+                if (!experiment.counts().equals(shownCounts) || experiment.status() != shownStatus) {
                     stream.progress(progressParameters(shell, experiment));
-                    shown = experiment.counts();
+                    shownCounts = experiment.counts();
+                    shownStatus = experiment.status();
                     lastWrite = System.nanoTime();
                 }
                 if (experiment.status().isTerminal() && experiment.counts().running() == 0) {

@@ -9,11 +9,9 @@ import org.jspecify.annotations.Nullable;
  * summary, and the comparison of two.
  */
 public final class ExperimentViews {
+    /** @param experiments the ended experiments of the page, for the compare form */
     public record ExperimentsPage(
-            List<ExperimentRow> rows,
-            @Nullable String nextPageUrl,
-            List<Choice> experiments,
-            @Nullable String notice) {
+            List<ExperimentRow> rows, @Nullable String nextPageUrl, List<Choice> experiments) {
         public ExperimentsPage {
             rows = List.copyOf(rows);
             experiments = List.copyOf(experiments);
