@@ -204,6 +204,32 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
     }
 
     @Test
+    void theFailedItemsOfAnEndedExperimentAreRunAgainFromItsPage() {
+        String prompt = registry.prompt(registry.customModel(OPENAI.baseUrl()), "{{answer}}");
+        String dataset = dataset(item("a", "ok"), item("b", "ok"), item("c", "ok"));
+        OPENAI.enqueue(Reply.stream("ok"), Reply.serverError(), Reply.stream("ok"));
+        String id = startByApi(prompt, dataset, exactMatch());
+        awaitEnded(id);
+
+        String page = browser.get("/console/experiments/" + id).body();
+        assertThat(page).contains("1 run failed.", "rerun-failed", "<span class=\"status failed\">failed</span>");
+        var rerun = browser.post("/console/experiments/" + id + "/rerun", Map.of());
+
+        assertThat(rerun.statusCode()).as(rerun.body()).isEqualTo(302);
+        awaitEnded(id);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> browser.get("/console/experiments/" + id).body().contains("3 of 3"));
+        String again = browser.get("/console/experiments/" + id + "?done=rerun").body();
+        assertThat(again)
+                .contains("The failed runs are queued again", "1.000", "100.0%")
+                .doesNotContain("rerun-failed", "<span class=\"status failed\">");
+        var nothingFailed = browser.post("/console/experiments/" + id + "/rerun", Map.of());
+        assertThat(nothingFailed.statusCode()).isEqualTo(409);
+        assertThat(nothingFailed.body()).contains("has no failed runs to run again");
+    }
+
+    @Test
     void theStartFormSaysWhatIsWrongInWordsAndStartsNothing() {
         String prompt = registry.prompt(registry.echoModel(), "{{answer}} {{city}}");
         String dataset = dataset(item("a", "a"));
