@@ -25,7 +25,11 @@ import org.springframework.web.servlet.ModelAndView;
             UserPagesController.class,
             ApiKeyPagesController.class,
             BudgetPagesController.class,
-            DashboardController.class
+            DashboardController.class,
+            DatasetPagesController.class,
+            ExperimentPagesController.class,
+            ComparisonPages.class,
+            LeaderboardPagesController.class
         })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {

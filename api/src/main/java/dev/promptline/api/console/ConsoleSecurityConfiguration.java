@@ -116,7 +116,8 @@ class ConsoleSecurityConfiguration {
                                 "/console/prompts/*/labels/move",
                                 "/console/runs/**",
                                 "/console/models/new",
-                                "/console/models/*/edit")
+                                "/console/models/*/edit",
+                                "/console/experiments/new")
                         .hasAnyAuthority(WRITERS)
                         .requestMatchers(
                                 HttpMethod.GET,

@@ -391,6 +391,171 @@ class ConsoleBrowserIT extends AuthenticatedApi {
         screenshot("budgets");
     }
 
+    /**
+     * The evaluation pages: as a member, create a dataset and upload its file, run an experiment from the form and
+     * watch its counts move before its summary arrives, compare it with a baseline item by item, see the leaderboard.
+     */
+    @Test
+    void aMemberUploadsADatasetRunsAnExperimentFromTheFormWatchesItRunComparesItAndSeesItsLeaderboard()
+            throws IOException {
+        String owner = acme.owner().bearer();
+        String echo = Http.json(http.postJson(
+                        "/api/v1/models",
+                        "{\"provider\": \"echo\", \"name\": \"echo\", \"providerModelId\": \"echo\"}",
+                        owner))
+                .get("id")
+                .asString();
+        String fake = Http.json(http.postJson(
+                        "/api/v1/models",
+                        "{\"provider\": \"custom\", \"name\": \"fake-gpt\", \"providerModelId\": \"gpt-test\","
+                                + " \"baseUrl\": \"" + OPENAI.baseUrl() + "\", \"credential\": {\"apiKey\":"
+                                + " \"sk-test\"}, \"inputPricePerMillion\": 1.5, \"outputPricePerMillion\": 2}",
+                        owner))
+                .get("id")
+                .asString();
+        String capitals = Http.json(http.postJson(
+                        "/api/v1/prompts",
+                        "{\"name\": \"capital-answer\", \"modelId\": \"" + echo
+                                + "\", \"template\": {\"format\": \"text\", \"text\": \"{{city}}\"}}",
+                        owner))
+                .get("id")
+                .asString();
+        String exact = Http.json(http.postJson(
+                        "/api/v1/evaluators",
+                        "{\"name\": \"exact-answer\", \"type\": \"exact_match\", \"config\": {}}",
+                        owner))
+                .get("id")
+                .asString();
+        Path items = Files.createTempDirectory("console-upload-").resolve("capitals.jsonl");
+        Files.writeString(items, """
+                {"input": {"city": "Paris"}, "expectedOutput": "Paris", "metadata": {"country": "France"}}
+                {"input": {"city": "Berlin"}, "expectedOutput": "Berlin", "metadata": {"country": "Germany"}}
+                {"input": {"city": "Rome"}, "expectedOutput": "Rome", "metadata": {"country": "Italy"}}
+                {"input": {"city": "Madrid"}, "expectedOutput": "Lisbon", "metadata": {"country": "Portugal"}}
+                """);
+        var member = acme.member("member");
+        // A readable name in the screenshots.
+        jdbc.sql("UPDATE users SET email = 'grace@acme.example', name = 'Grace Hopper' WHERE id = ?")
+                .param(member.userId())
+                .update();
+        open("/console/sign-in");
+        signIn(member.key());
+
+        browser.findElement(By.linkText("Datasets")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("no-datasets")));
+        browser.findElement(By.id("dataset-name")).sendKeys("capitals");
+        browser.findElement(By.id("dataset-description"))
+                .sendKeys("Four cities and their expected answers", Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("upload-form")));
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("The dataset is created");
+        browser.findElement(By.id("upload-file")).sendKeys(items.toString());
+        browser.findElement(By.id("upload")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "uploaded as a new version"));
+        Files.delete(items);
+        Files.delete(items.getParent());
+        assertThat(browser.findElement(By.id("item-list")).getText())
+                .contains("city: Paris", "Lisbon", "country: Portugal");
+        assertThat(browser.findElement(By.id("version-list")).getText())
+                .contains("v2 (shown)", "uploaded capitals.jsonl (4 items)");
+        screenshot("dataset");
+        browser.findElement(By.linkText("Datasets")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("dataset-list")));
+        screenshot("datasets");
+
+        String dataset = jdbc.sql("SELECT id FROM datasets WHERE organization_id = ? AND name = 'capitals'")
+                .param(acme.organizationId)
+                .query(String.class)
+                .single();
+        assertThat(http.postJson(
+                                "/api/v1/benchmarks",
+                                "{\"name\": \"capitals-v2\", \"description\": \"Exact answers on capitals v2\","
+                                        + " \"datasetId\": \"" + dataset + "\", \"datasetVersion\": 2, \"metrics\":"
+                                        + " [{\"evaluatorId\": \"" + exact + "\", \"direction\": \"higher\"}]}",
+                                owner)
+                        .statusCode())
+                .isEqualTo(201);
+        // The baseline, on the echo model, through the API: 3 of 4 items right.
+        assertThat(http.postJson(
+                                "/api/v1/experiments",
+                                "{\"name\": \"echo baseline\", \"promptId\": \"" + capitals + "\", \"datasetId\": \""
+                                        + dataset + "\", \"evaluators\": [{\"evaluatorId\": \"" + exact + "\"}]}",
+                                owner)
+                        .statusCode())
+                .isEqualTo(202);
+
+        // The candidate, from the form, on the fake provider: slow enough to watch, 2 of 4 right.
+        OPENAI.enqueue(
+                Reply.stream("Paris.").firstTokenAfter(Duration.ofMillis(700)),
+                Reply.stream("Bonn").firstTokenAfter(Duration.ofMillis(700)),
+                Reply.stream("Rome").firstTokenAfter(Duration.ofMillis(700)),
+                Reply.stream("Lisbon").firstTokenAfter(Duration.ofMillis(700)));
+        browser.findElement(By.linkText("Experiments")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-experiment")));
+        browser.findElement(By.id("new-experiment")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("experiment-form")));
+        new Select(browser.findElement(By.id("experiment-prompt"))).selectByValue(capitals);
+        new Select(browser.findElement(By.id("experiment-model"))).selectByValue(fake);
+        new Select(browser.findElement(By.id("experiment-dataset"))).selectByValue(dataset);
+        browser.findElement(By.id("evaluator-" + exact)).click();
+        WebElement concurrency = browser.findElement(By.id("experiment-concurrency"));
+        concurrency.clear();
+        concurrency.sendKeys("1");
+        browser.findElement(By.id("experiment-name")).sendKeys("fake-gpt candidate");
+        screenshot("experiment-form");
+        browser.findElement(By.id("start-experiment")).click();
+
+        // The counts move in the page while it runs, before the summary arrives.
+        new WebDriverWait(browser, WAIT)
+                .pollingEvery(Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> browser.findElements(By.id("experiment-summary"))
+                                .isEmpty()
+                        && browser.findElements(By.id("experiment-counts")).stream()
+                                .anyMatch(counts -> counts.getText().matches("(?si).*Finished\\s+[123] of 4.*")));
+        assertThat(browser.findElements(By.id("cancel-experiment"))).hasSize(1);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("experiment-summary")));
+        assertThat(browser.findElement(By.id("experiment-status")).getText()).isEqualTo("completed");
+        assertThat(browser.findElement(By.id("summary-table")).getText()).contains("exact-answer", "0.500", "50.0%");
+        assertThat(browser.findElements(By.id("cancel-experiment"))).isEmpty();
+        browser.findElement(By.id("show-runs")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-list")));
+        assertThat(browser.findElement(By.id("run-list")).getText()).contains("Bonn", "Lisbon");
+        screenshot("experiment", "progress-title");
+
+        browser.findElement(By.linkText("Experiments")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("compare-form")));
+        assertThat(browser.findElement(By.id("experiment-list")).getText())
+                .contains("echo baseline", "fake-gpt candidate", "capital-answer · v1", "4 of 4 runs", "completed");
+        screenshot("experiments");
+        new Select(browser.findElement(By.id("compare-baseline")))
+                .selectByVisibleText("echo baseline: capital-answer · v1 on echo, capitals · v2");
+        new Select(browser.findElement(By.id("compare-candidate")))
+                .selectByVisibleText("fake-gpt candidate: capital-answer · v1 on fake-gpt, capitals · v2");
+        browser.findElement(By.id("compare")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.comparison")));
+        assertThat(browser.findElements(By.cssSelector("table.comparison tr.regressed")))
+                .extracting(WebElement::getText)
+                .hasSize(2)
+                .anySatisfy(row -> assertThat(row).contains("city: Berlin", "Berlin", "Bonn"));
+        assertThat(browser.findElements(By.cssSelector("table.comparison tr.improved")))
+                .extracting(WebElement::getText)
+                .singleElement()
+                .satisfies(row -> assertThat(row).contains("city: Madrid", "Lisbon"));
+        assertThat(browser.findElement(By.cssSelector(".verdict")).getText()).contains("not significant");
+        screenshot("comparison");
+
+        browser.findElement(By.linkText("Leaderboards")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("benchmark-list")));
+        screenshot("leaderboards");
+        browser.findElement(By.linkText("capitals-v2")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("leaderboard")));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#leaderboard tbody tr"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).getText()).contains("1", "capital-answer · v1", "echo", "0.750");
+        assertThat(rows.get(1).getText()).contains("2", "capital-answer · v1", "fake-gpt", "0.500");
+        screenshot("leaderboard");
+    }
+
     /** Types the key and presses Enter, as a keyboard user would. */
     private void signIn(String key) {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("apiKey")));

@@ -65,6 +65,32 @@ final class ConsoleClient {
                 request.POST(HttpRequest.BodyPublishers.ofString(encode(form))).build());
     }
 
+    /**
+     * Posts a multipart form as a file input would, with these text fields and one file; the CSRF token of the last
+     * page read is added as a field unless {@code withCsrf} is false (a forged request).
+     */
+    HttpResponse<String> postFile(
+            String path, Map<String, String> form, String field, String fileName, byte[] content, boolean withCsrf) {
+        String boundary = "----console" + System.nanoTime();
+        var fields = new LinkedHashMap<>(form);
+        if (withCsrf) {
+            fields.put("_csrf", csrf);
+        }
+        var body = new java.io.ByteArrayOutputStream();
+        fields.forEach((name, value) -> body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                        + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(request(path)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build());
+    }
+
     /** Signs in through the form and lands on the prompt list. */
     void signIn(String apiKey) {
         get("/console/sign-in");

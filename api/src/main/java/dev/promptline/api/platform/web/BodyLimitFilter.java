@@ -27,8 +27,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class BodyLimitFilter extends OncePerRequestFilter {
-    /** The paths of file uploads, which take {@code MAX_UPLOAD_SIZE} instead of {@code MAX_REQUEST_BODY_SIZE}. */
-    static final Pattern UPLOAD = Pattern.compile("/api/v1/datasets/[^/]+/items/upload");
+    /**
+     * The paths of file uploads, which take {@code MAX_UPLOAD_SIZE} instead of {@code MAX_REQUEST_BODY_SIZE}: the API's
+     * and the console's upload form's.
+     */
+    static final Pattern UPLOAD = Pattern.compile("/api/v1/datasets/[^/]+/items/upload|/console/datasets/[^/]+/upload");
 
     private final long maxBytes;
     private final long maxUploadBytes;

@@ -1,0 +1,75 @@
+package dev.promptline.api.console;
+
+import dev.promptline.api.console.AccessViews.Choice;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the leaderboard pages show, already in words: the benchmarks, and one benchmark's ranking. */
+public final class LeaderboardViews {
+    public record BenchmarksPage(
+            List<BenchmarkRow> rows, @Nullable String nextPageUrl) {
+        public BenchmarksPage {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
+     * @param dataset the dataset and the version it pins
+     * @param metrics each evaluator at its pinned version, with the direction that is better
+     */
+    public record BenchmarkRow(
+            String id,
+            String name,
+            String description,
+            String dataset,
+            String datasetUrl,
+            String metrics,
+            String createdAt) {
+        public String url() {
+            return "/console/leaderboards/" + id;
+        }
+    }
+
+    /**
+     * @param rankedBy the metric the rows are ranked by (an evaluator id), one of {@code metrics}
+     * @param metricNames the column headings of the metric figures, in the order of each row's {@code metrics}
+     */
+    public record LeaderboardPage(
+            BenchmarkRow benchmark,
+            List<Choice> metrics,
+            String rankedBy,
+            String rankedByName,
+            List<String> metricNames,
+            List<LeaderboardRow> rows) {
+        public LeaderboardPage {
+            metrics = List.copyOf(metrics);
+            metricNames = List.copyOf(metricNames);
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
+     * A prompt version x model.
+     *
+     * @param metrics per metric: its mean, 95% interval and pass rate in words
+     * @param stale whether an evaluator scored it at another version than the benchmark pins
+     */
+    public record LeaderboardRow(
+            int rank,
+            String prompt,
+            String promptUrl,
+            String model,
+            List<String> metrics,
+            int items,
+            String costPerItem,
+            String latency,
+            boolean stale,
+            String experimentUrl,
+            String finishedAt) {
+        public LeaderboardRow {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    private LeaderboardViews() {}
+}
