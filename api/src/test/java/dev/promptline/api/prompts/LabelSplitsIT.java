@@ -263,6 +263,33 @@ class LabelSplitsIT extends AuthenticatedApi {
                 .isEqualTo(3);
     }
 
+    @Test
+    void theReadoutAveragesTheScoresGivenToEachArmsExecutions() {
+        split("[{\"version\": 1, \"weight\": 1}, {\"version\": 2, \"weight\": 1}]");
+        Map<Integer, String> executionOf = new HashMap<>();
+        for (int key = 0; executionOf.size() < 2 && key < 100; key++) {
+            JsonNode execution = execute("{\"variables\": {\"ticket\": \"x\"}, \"splitKey\": \"k" + key + "\"}");
+            executionOf.putIfAbsent(
+                    execution.get("promptVersion").asInt(), execution.get("id").asString());
+        }
+        score(executionOf.get(1), "{\"name\": \"helpfulness\", \"value\": 0.2}");
+        score(executionOf.get(2), "{\"name\": \"helpfulness\", \"value\": 0.8}");
+        score(executionOf.get(2), "{\"name\": \"thumbs\", \"value\": true}");
+
+        JsonNode arms =
+                Http.json(http.get(base + "/labels/production/split", owner)).get("arms");
+
+        assertThat(arms.get(0).get("meanScores").get("helpfulness").asDouble()).isEqualTo(0.2);
+        assertThat(arms.get(0).get("meanScores").has("thumbs")).isFalse();
+        assertThat(arms.get(1).get("meanScores").get("helpfulness").asDouble()).isEqualTo(0.8);
+        assertThat(arms.get(1).get("meanScores").get("thumbs").asDouble()).isEqualTo(1.0);
+    }
+
+    private void score(String execution, String body) {
+        var given = http.postJson("/api/v1/executions/" + execution + "/scores", body, owner);
+        assertThat(given.statusCode()).as(given.body()).isEqualTo(201);
+    }
+
     private JsonNode split(String arms) {
         var response = http.putJson(base + "/labels/production/split", "{\"arms\": " + arms + "}", owner);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
