@@ -118,6 +118,51 @@ class TrafficSplitsIT extends OpenAiApi {
         }
     }
 
+    @Test
+    void aSplitChangedAfterThePromptWasCachedIsSeenByTheNextCall() {
+        // Weights that send every key to version 2, then to version 1: each change must evict the cached prompt.
+        putSplit("[{\"version\": 1, \"weight\": 1}, {\"version\": 2, \"weight\": 1000000}]");
+        assertThat(versionFor("alice")).isEqualTo(2);
+
+        putSplit("[{\"version\": 1, \"weight\": 1000000}, {\"version\": 2, \"weight\": 1}]");
+        assertThat(versionFor("alice")).isEqualTo(1);
+
+        putSplit("[{\"version\": 1, \"weight\": 1}, {\"version\": 2, \"weight\": 1000000}]");
+        assertThat(versionFor("alice")).isEqualTo(2);
+        assertThat(http.delete("/api/v1/prompts/" + promptId + "/labels/production/split", owner)
+                        .statusCode())
+                .isEqualTo(204);
+        var answer = create(
+                sdk(),
+                ChatCompletionCreateParams.builder()
+                        .model("prompt:triage@production")
+                        .messages(List.of())
+                        .user("alice")
+                        .putAdditionalBodyProperty("prompt_variables", JsonValue.from(Map.of("ticket", "x")))
+                        .build());
+        JsonNode record = record(answer.executionId());
+        assertThat(record.get("promptVersion").asInt()).isEqualTo(1);
+        assertThat(record.has("splitId")).isFalse();
+    }
+
+    private void putSplit(String arms) {
+        var split = http.putJson(
+                "/api/v1/prompts/" + promptId + "/labels/production/split", "{\"arms\": " + arms + "}", owner);
+        assertThat(split.statusCode()).as(split.body()).isEqualTo(200);
+    }
+
+    private int versionFor(String user) {
+        var answer = create(
+                sdk(),
+                ChatCompletionCreateParams.builder()
+                        .model("prompt:triage@production")
+                        .messages(List.of())
+                        .user(user)
+                        .putAdditionalBodyProperty("prompt_variables", JsonValue.from(Map.of("ticket", "x")))
+                        .build());
+        return record(answer.executionId()).get("promptVersion").asInt();
+    }
+
     private JsonNode record(String executionId) {
         return Http.json(http.get("/api/v1/executions/" + executionId, owner));
     }
