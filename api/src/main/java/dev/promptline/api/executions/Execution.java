@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param attemptLog every provider attempt, in order, with the model it called and why it failed; empty for records
  *     older than the log, and for executions that never reached the runtime
  * @param cachedFrom the execution whose kept answer this one served (the response cache); it called no provider
+ * @param promptLabel the label its version was resolved through; null when it ran a version by number, or the newest
+ * @param splitId the label's traffic split that picked its version (the arm is the version); null without a split
  */
 public record Execution(
         UUID id,
@@ -54,7 +56,9 @@ public record Execution(
         @Nullable Instant deadlineAt,
         @Nullable ModelRef answeredBy,
         List<Attempt> attemptLog,
-        @Nullable UUID cachedFrom) {
+        @Nullable UUID cachedFrom,
+        @Nullable String promptLabel,
+        @Nullable UUID splitId) {
     /**
      * A model as a record names it: copied, so the record still says what ran once the model is deleted.
      *
@@ -139,7 +143,9 @@ public record Execution(
                 createdAt.plus(plan.timeout()),
                 null,
                 List.of(),
-                null);
+                null,
+                plan.route() == null ? null : plan.route().label(),
+                plan.route() == null ? null : plan.route().splitId());
     }
 
     /** This pending record as the copy of an earlier execution's kept answer. */
@@ -174,7 +180,9 @@ public record Execution(
                 deadlineAt,
                 answeredBy,
                 attemptLog,
-                source);
+                source,
+                promptLabel,
+                splitId);
     }
 
     /** This pending record as its outcome finished it. */
@@ -212,7 +220,9 @@ public record Execution(
                 deadlineAt,
                 outcome.answeredBy(),
                 outcome.attemptLog(),
-                cachedFrom);
+                cachedFrom,
+                promptLabel,
+                splitId);
     }
 
     static int saturated(long millis) {

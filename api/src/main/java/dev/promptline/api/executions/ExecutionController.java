@@ -99,7 +99,9 @@ class ExecutionController {
             String idleTimeout,
 
             @Nullable @Pattern(regexp = SECONDS, message = "must be seconds such as \"3600s\"")
-            String cacheTtl) {}
+            String cacheTtl,
+
+            @Nullable @Size(min = 1, max = 255) String splitKey) {}
 
     @PostMapping(
             path = "/api/v1/prompts/{promptId}/execute",
@@ -135,6 +137,7 @@ class ExecutionController {
         if (request.cacheTtl() != null) {
             execution = execution.withCacheTtl(seconds(request.cacheTtl()));
         }
+        execution = execution.withSplitKey(request.splitKey());
         boolean streamed = Boolean.TRUE.equals(request.stream())
                 || (request.stream() == null && accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE));
         if (!streamed) {
@@ -188,6 +191,8 @@ class ExecutionController {
             @RequestParam(required = false) @Nullable Instant createdBefore,
             @RequestParam(required = false) @Nullable @Pattern(regexp = "live|experiment") String origin,
             @RequestParam(required = false) @Nullable UUID experimentId,
+            @RequestParam(required = false) @Nullable @Pattern(regexp = LABEL) String label,
+            @RequestParam(required = false) @Nullable UUID splitId,
             @RequestParam(required = false) @Nullable String pageToken,
             @RequestParam(required = false) @Nullable Integer pageSize) {
         var filter = new ExecutionFilter(
@@ -198,7 +203,9 @@ class ExecutionController {
                 createdAfter,
                 createdBefore,
                 origin == null ? null : origin.equals("experiment"),
-                experimentId);
+                experimentId,
+                label,
+                splitId);
         return executions
                 .list(caller.organizationId(), filter, pageToken, pageSize)
                 .map(ExecutionResponse::from);

@@ -4,6 +4,7 @@ import dev.promptline.api.models.Model;
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.prompts.ChatMessage;
+import dev.promptline.api.prompts.LabelRoute;
 import dev.promptline.api.prompts.PromptVersion;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param version null for a model called with the caller's messages and no prompt
  * @param fallbacks the models tried, in order, when the one before failed in a retryable way
+ * @param route the label the version was resolved through, and the traffic split that picked it; null otherwise
  */
 record ExecutionPlan(
         OrganizationId organizationId,
@@ -25,7 +27,8 @@ record ExecutionPlan(
         List<ChatMessage> messages,
         Duration timeout,
         List<Fallback> fallbacks,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        @Nullable LabelRoute route) {
     ExecutionPlan {
         fallbacks = List.copyOf(fallbacks);
     }
@@ -70,7 +73,8 @@ record ExecutionPlan(
                 fallbacks.stream()
                         .map(fallback -> new Fallback(fallback.model(), capped(fallback.parameters(), maxTokens)))
                         .toList(),
-                timeouts);
+                timeouts,
+                route);
     }
 
     private static ModelParameters capped(ModelParameters parameters, int maxTokens) {

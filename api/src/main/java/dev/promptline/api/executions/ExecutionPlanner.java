@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * request without a prompt runs its model with its own messages and the model's parameters under the request's.
  * Its fallbacks are the request's if it names any (an empty list for none), else the version's; each runs with its own
  * parameters under the version's and the request's. A fallback the version names that was disabled or deleted since
- * is skipped: the version cannot change, and its main model still runs. Every refusal happens here, before anything
- * is written.
+ * is skipped: the version cannot change, and its main model still runs. A label with a traffic split runs the version
+ * of one of its arms. Every refusal happens here, before anything is written.
  */
 @Component
 class ExecutionPlanner {
@@ -56,7 +56,8 @@ class ExecutionPlanner {
                     request.messages(),
                     timeout,
                     fallbacks(request, model, List.of(), ModelParameters.NONE),
-                    timeouts);
+                    timeouts,
+                    null);
         }
         PromptService.Resolved resolved = resolve(request, request.promptId());
         Model model = model(request, resolved.version().modelId());
@@ -76,7 +77,8 @@ class ExecutionPlanner {
                         model,
                         resolved.version().fallbackModelIds(),
                         resolved.version().parameters()),
-                timeouts);
+                timeouts,
+                resolved.route());
     }
 
     /**
@@ -148,15 +150,23 @@ class ExecutionPlanner {
         return requested;
     }
 
+    /** A label with a traffic split sends the execution to one of its arms (the request's split key's, if any). */
     private PromptService.Resolved resolve(ExecutionRequest request, PromptId promptId) {
         if (request.version() != null || request.label() != null) {
-            return prompts.get(
-                    request.organizationId(), promptId, new PromptService.Selector(request.version(), request.label()));
+            return prompts.route(
+                    request.organizationId(),
+                    promptId,
+                    new PromptService.Selector(request.version(), request.label()),
+                    request.splitKey());
         }
         PromptService.Resolved latest =
                 prompts.get(request.organizationId(), promptId, new PromptService.Selector(null, null));
         return latest.prompt().labels().containsKey(DEFAULT_LABEL)
-                ? prompts.get(request.organizationId(), promptId, new PromptService.Selector(null, DEFAULT_LABEL))
+                ? prompts.route(
+                        request.organizationId(),
+                        promptId,
+                        new PromptService.Selector(null, DEFAULT_LABEL),
+                        request.splitKey())
                 : latest;
     }
 

@@ -31,7 +31,7 @@ class ExecutionRepository {
             e.latency_ms, e.time_to_first_token_ms, e.cost_usd, e.status, e.error_code, e.error_message,
             e.finish_reason, e.attempts, e.created_by, e.request_id, e.trace_id, e.created_at, e.started_at, e.finished_at,
             e.deadline_at, e.answered_model_id, e.answered_provider, e.answered_provider_model_id,
-            e.attempt_log::text AS attempt_log, e.cached_from""";
+            e.attempt_log::text AS attempt_log, e.cached_from, e.prompt_label, e.split_id""";
     private static final String FROM = """
 
             FROM executions e
@@ -52,6 +52,8 @@ class ExecutionRepository {
               AND (CAST(:createdBefore AS timestamptz) IS NULL OR e.created_at < :createdBefore)
               AND (CAST(:fromExperiments AS boolean) IS NULL OR (e.experiment_id IS NOT NULL) = :fromExperiments)
               AND (CAST(:experimentId AS uuid) IS NULL OR e.experiment_id = :experimentId)
+              AND (CAST(:label AS text) IS NULL OR e.prompt_label = :label)
+              AND (CAST(:splitId AS uuid) IS NULL OR e.split_id = :splitId)
               AND (CAST(:beforeCreatedAt AS timestamptz) IS NULL
                    OR (e.created_at, e.id) < (CAST(:beforeCreatedAt AS timestamptz), CAST(:beforeId AS uuid)))
             ORDER BY e.created_at DESC, e.id DESC
@@ -61,10 +63,10 @@ class ExecutionRepository {
     private static final String INSERT = """
             INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
                                     provider_model_id, input, status, created_by, request_id, trace_id, runner,
-                                    created_at, deadline_at, experiment_id, cached_from)
+                                    created_at, deadline_at, experiment_id, cached_from, prompt_label, split_id)
             VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
                     CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :traceId, :runner, :createdAt,
-                    :deadlineAt, :experimentId, :cachedFrom)
+                    :deadlineAt, :experimentId, :cachedFrom, :promptLabel, :splitId)
             """;
     private static final String MARK_RUNNING = """
             UPDATE executions
@@ -163,6 +165,8 @@ class ExecutionRepository {
                 .addValue("runner", open.runner())
                 .addValue("experimentId", open.experimentId())
                 .addValue("cachedFrom", execution.cachedFrom())
+                .addValue("promptLabel", execution.promptLabel())
+                .addValue("splitId", execution.splitId())
                 .addValue("createdAt", Timestamp.from(execution.createdAt()))
                 .addValue("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()));
     }
@@ -228,6 +232,8 @@ class ExecutionRepository {
                 .param("createdAfter", filter.createdAfter() == null ? null : Timestamp.from(filter.createdAfter()))
                 .param("createdBefore", filter.createdBefore() == null ? null : Timestamp.from(filter.createdBefore()))
                 .param("fromExperiments", filter.fromExperiments())
+                .param("label", filter.label())
+                .param("splitId", filter.splitId())
                 .param("experimentId", filter.experimentId())
                 .param("beforeCreatedAt", before == null ? null : Timestamp.from(before.createdAt()))
                 .param("beforeId", before == null ? null : before.id())
@@ -292,7 +298,9 @@ class ExecutionRepository {
                                 row.getString("answered_provider"),
                                 row.getString("answered_provider_model_id")),
                 attemptLog(row.getString("attempt_log")),
-                row.getObject("cached_from", UUID.class));
+                row.getObject("cached_from", UUID.class),
+                row.getString("prompt_label"),
+                row.getObject("split_id", UUID.class));
     }
 
     /** How an attempt is stored: the API's names, so the column reads as the API shows it. */

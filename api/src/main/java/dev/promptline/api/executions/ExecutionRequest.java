@@ -33,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * @param routing fallback models and timeouts of this request, over the version's and the models' own
  * @param cacheTtl how long this request's answer may be kept for the same request (an exact match of everything that
  *     changes the answer), and whether an answer kept for it may be served; null for neither
+ * @param splitKey the caller's key (a user or session id) for a label's traffic split: the same key always runs the
+ *     same arm of a split; null for an arm picked at random by weight
  */
 public record ExecutionRequest(
         OrganizationId organizationId,
@@ -48,7 +50,8 @@ public record ExecutionRequest(
         @Nullable UUID experimentId,
         List<ChatMessage> messages,
         Routing routing,
-        @Nullable Duration cacheTtl) {
+        @Nullable Duration cacheTtl,
+        @Nullable String splitKey) {
     /**
      * What a request says about the models it may fall back to and the timeouts of each attempt.
      *
@@ -123,6 +126,7 @@ public record ExecutionRequest(
                 experimentId,
                 messages,
                 Routing.NONE,
+                null,
                 null);
     }
 
@@ -142,7 +146,8 @@ public record ExecutionRequest(
                 experimentId,
                 messages,
                 routing,
-                cacheTtl);
+                cacheTtl,
+                splitKey);
     }
 
     /** This request with its answer kept (and served from what was kept) for {@code ttl}. */
@@ -161,7 +166,28 @@ public record ExecutionRequest(
                 experimentId,
                 messages,
                 routing,
-                requireNonNull(ttl, "ttl is null"));
+                requireNonNull(ttl, "ttl is null"),
+                splitKey);
+    }
+
+    /** This request with the caller's key for a traffic split; null for a weighted random arm. */
+    public ExecutionRequest withSplitKey(@Nullable String key) {
+        return new ExecutionRequest(
+                organizationId,
+                initiatedBy,
+                promptId,
+                version,
+                label,
+                variables,
+                modelId,
+                parameters,
+                timeout,
+                idempotency,
+                experimentId,
+                messages,
+                routing,
+                cacheTtl,
+                key);
     }
 
     /** A request of an experiment, with the prompt's messages alone. */

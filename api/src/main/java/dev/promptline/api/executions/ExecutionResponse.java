@@ -37,6 +37,8 @@ record ExecutionResponse(
         @Nullable ModelResponse answeredBy,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttemptResponse> attemptLog,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable UUID cachedFrom,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String label,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable UUID splitId,
         @Nullable List<?> scores) {
 
     /** A model as the record names it; modelId is null once the model was deleted. */
@@ -117,6 +119,8 @@ record ExecutionResponse(
                 execution.answeredBy() == null ? null : ModelResponse.from(execution.answeredBy()),
                 execution.attemptLog().stream().map(AttemptResponse::from).toList(),
                 execution.cachedFrom(),
+                execution.promptLabel(),
+                execution.splitId(),
                 scores);
     }
 }

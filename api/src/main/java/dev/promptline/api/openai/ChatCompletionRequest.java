@@ -2,8 +2,6 @@ package dev.promptline.api.openai;
 
 import dev.promptline.api.models.ModelParameters;
 import dev.promptline.api.prompts.ChatMessage;
-import dev.promptline.api.prompts.PromptService;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +17,8 @@ import tools.jackson.databind.JsonNode;
  *
  * @param variables the template's variables, from the extra field {@code prompt_variables}
  * @param messages the client's messages, sent after the prompt's (or alone, to a registered model)
- * @param routing the extra fields {@code fallback_models}, {@code first_token_timeout} and {@code idle_timeout}
- * @param cacheTtl the extra field {@code cache: {"ttl": seconds}}: keep the answer, and serve one kept for the same
- *     request; null for neither
+ * @param gateway the gateway's extra fields (fallback models, attempt timeouts, cache, split key), as on
+ *     {@code /v1/responses}
  */
 record ChatCompletionRequest(
         String model,
@@ -31,56 +28,7 @@ record ChatCompletionRequest(
         ModelParameters parameters,
         boolean stream,
         boolean includeUsage,
-        Routing routing,
-        @Nullable Duration cacheTtl) {
-
-    /** Longest first-token or idle timeout a request may ask for, in seconds (the longest execution deadline). */
-    private static final double MAX_ATTEMPT_TIMEOUT_SECONDS = 600;
-
-    /**
-     * The gateway's extra fields.
-     *
-     * @param fallbackModels registered models' names to fall back to, in order; null for the prompt version's
-     * @param firstTokenTimeout longest wait for each attempt's first token; null for each model's own
-     * @param idleTimeout longest wait between two tokens; null for each model's own
-     */
-    record Routing(
-            @Nullable List<String> fallbackModels,
-            @Nullable Duration firstTokenTimeout,
-            @Nullable Duration idleTimeout) {
-        static final Routing NONE = new Routing(null, null, null);
-
-        static Routing parse(JsonNode body) {
-            return new Routing(
-                    fallbackModels(body), seconds(body, "first_token_timeout"), seconds(body, "idle_timeout"));
-        }
-
-        private static @Nullable List<String> fallbackModels(JsonNode body) {
-            JsonNode value = body.get("fallback_models");
-            if (value == null || value.isNull()) {
-                return null;
-            }
-            if (!value.isArray() || value.size() > PromptService.MAX_FALLBACK_MODELS) {
-                throw invalid(
-                        "fallback_models",
-                        "'fallback_models' must be an array of at most %d registered model names."
-                                .formatted(PromptService.MAX_FALLBACK_MODELS));
-            }
-            var names = new ArrayList<String>();
-            for (JsonNode name : value) {
-                if (!name.isString() || name.asString().isBlank()) {
-                    throw invalid("fallback_models", "'fallback_models' must hold registered model names.");
-                }
-                names.add(name.asString());
-            }
-            return names;
-        }
-
-        private static @Nullable Duration seconds(JsonNode body, String field) {
-            Double seconds = number(body, field, 0.001, MAX_ATTEMPT_TIMEOUT_SECONDS);
-            return seconds == null ? null : Duration.ofMillis(Math.round(seconds * 1000));
-        }
-    }
+        GatewayFields gateway) {
 
     /** Fields read below. */
     private static final Set<String> KNOWN = Set.of(
@@ -101,11 +49,7 @@ record ChatCompletionRequest(
             "tool_choice",
             "parallel_tool_calls",
             "store",
-            "response_format",
-            "fallback_models",
-            "first_token_timeout",
-            "idle_timeout",
-            "cache");
+            "response_format");
 
     /** OpenAI's fields that this API cannot honour (yet), with why; refused whenever they are set. */
     private static final Map<String, String> REFUSED = Map.ofEntries(
@@ -114,7 +58,6 @@ record ChatCompletionRequest(
                     "functions", "function calling is not supported yet: the runtime's contract carries no tool calls"),
             Map.entry("function_call", "function calling is not supported yet"),
             Map.entry("seed", "the runtime's contract does not pass a seed to providers"),
-            Map.entry("user", "the runtime's contract does not pass an end-user id to providers"),
             Map.entry("logit_bias", "the runtime's contract does not pass logit biases to providers"),
             Map.entry("top_logprobs", "log probabilities are not returned"),
             Map.entry("metadata", "stored completions are not supported"),
@@ -132,7 +75,7 @@ record ChatCompletionRequest(
         if (body == null || !body.isObject()) {
             throw invalid(null, "The request body must be a JSON object.");
         }
-        checkFields(body, KNOWN, REFUSED);
+        checkFields(body, GatewayFields.with(KNOWN), REFUSED);
         refuseUnlessDefault(body);
         String model = text(body, "model");
         if (model == null || model.isBlank()) {
@@ -169,35 +112,7 @@ record ChatCompletionRequest(
             }
         }
         return new ChatCompletionRequest(
-                model,
-                reference,
-                messages,
-                variables,
-                parameters,
-                stream,
-                includeUsage,
-                Routing.parse(body),
-                cacheTtl(body.get("cache")));
-    }
-
-    /** {@code cache: {"ttl": seconds}}, LiteLLM's shape; whole seconds, as a TTL is kept in Redis. */
-    private static @Nullable Duration cacheTtl(@Nullable JsonNode cache) {
-        if (cache == null || cache.isNull()) {
-            return null;
-        }
-        if (!cache.isObject()) {
-            throw invalid("cache", "'cache' must be an object such as {\"ttl\": 3600}.");
-        }
-        for (String field : cache.propertyNames()) {
-            if (!field.equals("ttl")) {
-                throw unsupported("cache." + field, "'cache." + field + "' is not supported; 'cache' takes 'ttl'.");
-            }
-        }
-        JsonNode ttl = cache.get("ttl");
-        if (ttl == null || !ttl.isIntegralNumber() || ttl.asLong() < 0) {
-            throw invalid("cache.ttl", "'cache.ttl' must be a whole number of seconds (0: no cache for this request).");
-        }
-        return Duration.ofSeconds(ttl.asLong());
+                model, reference, messages, variables, parameters, stream, includeUsage, GatewayFields.parse(body));
     }
 
     private static ModelParameters parameters(JsonNode body) {

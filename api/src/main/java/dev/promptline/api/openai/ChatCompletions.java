@@ -37,7 +37,39 @@ class ChatCompletions {
 
     ExecutionRequest toExecution(
             Caller caller, ChatCompletionRequest request, ExecutionRequest.@Nullable Idempotency idempotency) {
-        var routing = request.routing();
+        return withGateway(
+                caller,
+                toExecution(
+                        caller,
+                        request.model(),
+                        request.reference(),
+                        null,
+                        request.messages(),
+                        request.variables(),
+                        request.parameters(),
+                        idempotency),
+                request.gateway());
+    }
+
+    ExecutionRequest toExecution(
+            Caller caller, ResponsesRequest request, ExecutionRequest.@Nullable Idempotency idempotency) {
+        return withGateway(
+                caller,
+                toExecution(
+                        caller,
+                        request.model(),
+                        request.reference(),
+                        request.runOn(),
+                        request.messages(),
+                        request.variables(),
+                        request.parameters(),
+                        idempotency),
+                request.gateway());
+    }
+
+    /** The request with its gateway fields: fallback models by name, attempt timeouts, cache and split key. */
+    private ExecutionRequest withGateway(Caller caller, ExecutionRequest execution, GatewayFields gateway) {
+        var routing = gateway.routing();
         List<String> fallbackNames = routing.fallbackModels();
         List<UUID> fallbacks = null;
         if (fallbackNames != null) {
@@ -51,31 +83,11 @@ class ChatCompletions {
                         .value());
             }
         }
-        ExecutionRequest execution = toExecution(
-                        caller,
-                        request.model(),
-                        request.reference(),
-                        null,
-                        request.messages(),
-                        request.variables(),
-                        request.parameters(),
-                        idempotency)
+        ExecutionRequest routed = execution
                 .withRouting(
-                        new ExecutionRequest.Routing(fallbacks, routing.firstTokenTimeout(), routing.idleTimeout()));
-        return request.cacheTtl() == null ? execution : execution.withCacheTtl(request.cacheTtl());
-    }
-
-    ExecutionRequest toExecution(
-            Caller caller, ResponsesRequest request, ExecutionRequest.@Nullable Idempotency idempotency) {
-        return toExecution(
-                caller,
-                request.model(),
-                request.reference(),
-                request.runOn(),
-                request.messages(),
-                request.variables(),
-                request.parameters(),
-                idempotency);
+                        new ExecutionRequest.Routing(fallbacks, routing.firstTokenTimeout(), routing.idleTimeout()))
+                .withSplitKey(gateway.splitKey());
+        return gateway.cacheTtl() == null ? routed : routed.withCacheTtl(gateway.cacheTtl());
     }
 
     /**

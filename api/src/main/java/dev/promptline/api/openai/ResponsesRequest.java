@@ -28,6 +28,8 @@ import tools.jackson.databind.JsonNode;
  *
  * @param model what the response names as its model: the request's {@code model}, else {@code prompt:<id>}
  * @param runOn a registered model to run the prompt on; null for the version's
+ * @param gateway the gateway's extra fields (fallback models, attempt timeouts, cache, split key), read as on
+ *     {@code /v1/chat/completions}
  */
 record ResponsesRequest(
         String model,
@@ -38,7 +40,8 @@ record ResponsesRequest(
         ModelParameters parameters,
         boolean stream,
         @Nullable String instructions,
-        @Nullable Map<String, Object> prompt) {
+        @Nullable Map<String, Object> prompt,
+        GatewayFields gateway) {
 
     private static final Set<String> KNOWN = Set.of(
             "model",
@@ -63,7 +66,6 @@ record ResponsesRequest(
             Map.entry("conversation", "conversations are not stored"),
             Map.entry("reasoning", "the runtime's contract does not pass reasoning options to providers"),
             Map.entry("metadata", "stored responses are not supported"),
-            Map.entry("user", "the runtime's contract does not pass an end-user id to providers"),
             Map.entry("safety_identifier", "the runtime's contract does not pass a safety identifier to providers"),
             Map.entry("prompt_cache_key", "the runtime's contract does not pass a prompt cache key to providers"),
             Map.entry("service_tier", "service tiers are not supported"),
@@ -78,7 +80,7 @@ record ResponsesRequest(
         if (body == null || !body.isObject()) {
             throw invalid(null, "The request body must be a JSON object.");
         }
-        ChatCompletionRequest.checkFields(body, KNOWN, REFUSED);
+        ChatCompletionRequest.checkFields(body, GatewayFields.with(KNOWN), REFUSED);
         refuseUnlessDefault(body);
         String model = text(body, "model");
         JsonNode prompt = body.get("prompt");
@@ -148,7 +150,8 @@ record ResponsesRequest(
                 parameters,
                 bool(body, "stream"),
                 instructions,
-                echo);
+                echo,
+                GatewayFields.parse(body));
     }
 
     /** Fields whose default is all this API does: accepted at their default, refused otherwise. */

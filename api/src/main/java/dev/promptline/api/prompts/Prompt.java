@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A prompt: its name (unique in the organization), description and tags, its newest version number, and where its
- * labels point (label name to version number).
+ * A prompt: its name (unique in the organization), description and tags, its newest version number, where its labels
+ * point (label name to version number), and the traffic splits some of its labels have (label name to split).
  */
 public record Prompt(
         PromptId id,
@@ -19,6 +19,7 @@ public record Prompt(
         List<String> tags,
         int latestVersion,
         Map<String, Integer> labels,
+        Map<String, LabelSplit> splits,
         Instant createdAt,
         Instant updatedAt) {
     public Prompt {
@@ -28,6 +29,8 @@ public record Prompt(
         requireNonNull(description, "description is null");
         tags = List.copyOf(requireNonNull(tags, "tags is null"));
         labels = Map.copyOf(requireNonNull(labels, "labels is null"));
+        // Null in a prompt cached before splits existed.
+        splits = splits == null ? Map.of() : Map.copyOf(splits);
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
     }

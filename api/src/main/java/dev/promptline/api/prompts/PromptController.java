@@ -12,11 +12,13 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -174,6 +176,42 @@ class PromptController {
         return PromptSummary.from(prompts.deleteLabel(caller, new PromptId(promptId), label));
     }
 
+    /**
+     * Splits the label's executions between versions by weight ({@code arms: [{version, weight}]}), in place of any
+     * split it had. The label keeps its own version, which it goes back to when the split is removed.
+     */
+    @PutMapping("/{promptId}/labels/{label}/split")
+    SplitResponse setSplit(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @PathVariable @Pattern(regexp = LABEL) String label,
+            @Valid @RequestBody SplitRequest request) {
+        PromptId id = new PromptId(promptId);
+        var arms = prompts.arms(caller, id, request.arms());
+        prompts.setSplit(caller, id, label, arms, request.overrideReason());
+        return SplitResponse.from(prompts.split(caller, id, label));
+    }
+
+    /** The label's split and how each arm has done so far: executions, error rate, latency, cost and mean scores. */
+    @GetMapping("/{promptId}/labels/{label}/split")
+    SplitResponse split(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @PathVariable @Pattern(regexp = LABEL) String label) {
+        return SplitResponse.from(prompts.split(caller, new PromptId(promptId), label));
+    }
+
+    /** Ends the label's split: its executions run the label's own version again. */
+    @DeleteMapping("/{promptId}/labels/{label}/split")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    ResponseEntity<Void> removeSplit(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID promptId,
+            @PathVariable @Pattern(regexp = LABEL) String label) {
+        prompts.removeSplit(caller, new PromptId(promptId), label);
+        return ResponseEntity.noContent().build();
+    }
+
     /** Shows what a version sends to a model for these variables, without calling one. */
     @PostMapping("/{promptId}/render")
     RenderResponse render(
@@ -184,6 +222,13 @@ class PromptController {
                 caller, new PromptId(promptId), new PromptService.Selector(request.version(), request.label()));
         return new RenderResponse(
                 resolved.version().version(), prompts.render(resolved.version(), request.variables()));
+    }
+
+    /** The arms of each label's split, for the prompt's readers; the split's own resource has its figures. */
+    private static Map<String, List<LabelSplit.Arm>> splits(Prompt prompt) {
+        var splits = new TreeMap<String, List<LabelSplit.Arm>>();
+        prompt.splits().forEach((label, split) -> splits.put(label, split.arms()));
+        return splits;
     }
 
     private static PromptService.Draft draft(
@@ -281,6 +326,76 @@ class PromptController {
             @NotNull @Min(1) Integer version,
             @Nullable @Size(max = 2000) String overrideReason) {}
 
+    /**
+     * @param arms checked by the service, so that each mistake names its field ({@code #/arms/1/weight})
+     * @param overrideReason an owner's reason to send traffic to a version the label's policy refuses
+     */
+    record SplitRequest(
+            @Nullable List<PromptService.ArmDraft> arms,
+            @Nullable @Size(max = 2000) String overrideReason) {}
+
+    /**
+     * @param labelVersion the version the label points at itself, which it goes back to when the split is removed
+     */
+    record SplitResponse(
+            UUID id,
+            String label,
+            int labelVersion,
+            List<ArmResponse> arms,
+            @Nullable UUID createdBy,
+            Instant createdAt) {
+        static SplitResponse from(PromptService.SplitReadout readout) {
+            LabelSplit split = readout.split();
+            long total = split.totalWeight();
+            return new SplitResponse(
+                    split.id(),
+                    split.label(),
+                    readout.labelVersion(),
+                    split.arms().stream()
+                            .map(arm -> ArmResponse.from(
+                                    arm,
+                                    (double) arm.weight() / total,
+                                    readout.figures().getOrDefault(arm.version(), SplitFigures.ArmFigures.NONE)))
+                            .toList(),
+                    split.createdBy(),
+                    split.createdAt());
+        }
+    }
+
+    /**
+     * One arm with its figures so far.
+     *
+     * @param share the arm's weight over all the weights
+     * @param errorRate failed over finished; null before any finished
+     * @param meanLatencyMs over the successful executions; null before the first
+     * @param meanScores the mean of each score its executions were given, by name (pass/fail scores: the share passed)
+     */
+    record ArmResponse(
+            int version,
+            int weight,
+            double share,
+            long executions,
+            long succeeded,
+            long failed,
+            @Nullable Double errorRate,
+            @Nullable Double meanLatencyMs,
+            BigDecimal costUsd,
+            Map<String, Double> meanScores) {
+        static ArmResponse from(LabelSplit.Arm arm, double share, SplitFigures.ArmFigures figures) {
+            return new ArmResponse(
+                    arm.version(),
+                    arm.weight(),
+                    share,
+                    figures.executions(),
+                    figures.succeeded(),
+                    figures.failed(),
+                    figures.errorRate(),
+                    figures.meanLatencyMs(),
+                    figures.costUsd(),
+                    figures.meanScores());
+        }
+    }
+
     record RenderRequest(
             @NotNull @Size(max = 100)
             Map<@Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,63}") String, @NotNull String> variables,
@@ -336,6 +451,7 @@ class PromptController {
             List<String> tags,
             int latestVersion,
             Map<String, Integer> labels,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LabelSplit.Arm>> splits,
             Instant createdAt,
             Instant updatedAt) {
         static PromptSummary from(Prompt prompt) {
@@ -346,6 +462,7 @@ class PromptController {
                     prompt.tags(),
                     prompt.latestVersion(),
                     prompt.labels(),
+                    PromptController.splits(prompt),
                     prompt.createdAt(),
                     prompt.updatedAt());
         }
@@ -358,6 +475,7 @@ class PromptController {
             List<String> tags,
             int latestVersion,
             Map<String, Integer> labels,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LabelSplit.Arm>> splits,
             Instant createdAt,
             Instant updatedAt,
             VersionResponse version) {
@@ -370,6 +488,7 @@ class PromptController {
                     prompt.tags(),
                     prompt.latestVersion(),
                     prompt.labels(),
+                    PromptController.splits(prompt),
                     prompt.createdAt(),
                     prompt.updatedAt(),
                     VersionResponse.from(resolved.version()));

@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,14 @@ class PromptRepository {
             (SELECT max(v.version) FROM prompt_versions v WHERE v.prompt_id = p.id) AS latest_version,
             (SELECT coalesce(jsonb_object_agg(l.name, v.version), '{}'::jsonb)::text
                FROM prompt_labels l JOIN prompt_versions v ON v.id = l.prompt_version_id
-              WHERE l.prompt_id = p.id) AS labels""";
+              WHERE l.prompt_id = p.id) AS labels,
+            (SELECT coalesce(jsonb_object_agg(s.label, jsonb_build_object(
+                        'id', s.id, 'label', s.label, 'versions', s.versions, 'weights', s.weights,
+                        'createdBy', s.created_by,
+                        'createdAt', to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))),
+                    '{}'::jsonb)::text
+               FROM prompt_label_splits s
+              WHERE s.prompt_id = p.id) AS splits""";
 
     private static final String FIND = "SELECT " + PROMPT_COLUMNS + """
 
@@ -121,14 +130,25 @@ class PromptRepository {
 
     private static final String RECORD_MOVE = """
             INSERT INTO prompt_label_moves
-                   (organization_id, prompt_id, label, from_version, to_version, moved_by, gate, override_reason)
+                   (organization_id, prompt_id, label, from_version, to_version, moved_by, gate, override_reason, kind,
+                    split)
             VALUES (:organizationId, :promptId, :label, :fromVersion, :toVersion, :movedBy, CAST(:gate AS jsonb),
-                    :overrideReason)
+                    :overrideReason, :kind, CAST(:split AS jsonb))
+            """;
+    private static final String INSERT_SPLIT = """
+            INSERT INTO prompt_label_splits (organization_id, prompt_id, label, versions, weights, created_by)
+            VALUES (:organizationId, :promptId, :label, CAST(:versions AS integer[]), CAST(:weights AS integer[]),
+                    :createdBy)
+            RETURNING id
+            """;
+    private static final String DELETE_SPLIT = """
+            DELETE FROM prompt_label_splits
+             WHERE organization_id = :organizationId AND prompt_id = :promptId AND label = :label
             """;
     /** Newest first; the page token is the last move's (moved_at, id). */
     private static final String LIST_MOVES = """
             SELECT id, prompt_id, label, from_version, to_version, moved_by, moved_at, gate::text AS gate,
-                   override_reason
+                   override_reason, kind, split::text AS split
               FROM prompt_label_moves
              WHERE organization_id = :organizationId AND prompt_id = :promptId AND label = :label
                AND (CAST(:beforeMovedAt AS timestamptz) IS NULL
@@ -330,6 +350,31 @@ class PromptRepository {
             UserId movedBy,
             @Nullable Map<String, Object> gate,
             @Nullable String overrideReason) {
+        recordMove(
+                organizationId,
+                promptId,
+                label,
+                fromVersion,
+                toVersion,
+                movedBy,
+                gate,
+                overrideReason,
+                LabelMove.Kind.MOVE,
+                null);
+    }
+
+    /** Records a change of the label: a move, or a split set or removed (with the split's id and arms). */
+    void recordMove(
+            OrganizationId organizationId,
+            PromptId promptId,
+            String label,
+            @Nullable Integer fromVersion,
+            @Nullable Integer toVersion,
+            UserId movedBy,
+            @Nullable Map<String, Object> gate,
+            @Nullable String overrideReason,
+            LabelMove.Kind kind,
+            @Nullable Map<String, Object> split) {
         jdbc.sql(RECORD_MOVE)
                 .param("organizationId", organizationId.value())
                 .param("promptId", promptId.value())
@@ -339,7 +384,38 @@ class PromptRepository {
                 .param("movedBy", movedBy.value())
                 .param("gate", gate == null ? null : json.writeValueAsString(gate))
                 .param("overrideReason", overrideReason)
+                .param("kind", kind.value())
+                .param("split", split == null ? null : json.writeValueAsString(split))
                 .update();
+    }
+
+    /** Gives the label a split in place of the one it had, if any; the new split's id. */
+    UUID replaceSplit(
+            OrganizationId organizationId, PromptId promptId, String label, List<LabelSplit.Arm> arms, UserId author) {
+        deleteSplit(organizationId, promptId, label);
+        return jdbc.sql(INSERT_SPLIT)
+                .param("organizationId", organizationId.value())
+                .param("promptId", promptId.value())
+                .param("label", label)
+                .param(
+                        "versions",
+                        intArray(arms.stream().map(LabelSplit.Arm::version).toList()))
+                .param(
+                        "weights",
+                        intArray(arms.stream().map(LabelSplit.Arm::weight).toList()))
+                .param("createdBy", author.value())
+                .query(UUID.class)
+                .single();
+    }
+
+    /** False when the label had no split. */
+    boolean deleteSplit(OrganizationId organizationId, PromptId promptId, String label) {
+        return jdbc.sql(DELETE_SPLIT)
+                        .param("organizationId", organizationId.value())
+                        .param("promptId", promptId.value())
+                        .param("label", label)
+                        .update()
+                > 0;
     }
 
     List<LabelMove> listMoves(
@@ -362,7 +438,11 @@ class PromptRepository {
                         row.getString("gate") == null
                                 ? null
                                 : json.readValue(row.getString("gate"), new TypeReference<Map<String, Object>>() {}),
-                        row.getString("override_reason")))
+                        row.getString("override_reason"),
+                        LabelMove.Kind.fromValue(row.getString("kind")),
+                        row.getString("split") == null
+                                ? null
+                                : json.readValue(row.getString("split"), new TypeReference<Map<String, Object>>() {})))
                 .list();
     }
 
@@ -377,9 +457,32 @@ class PromptRepository {
                 strings(row.getArray("tags")),
                 row.getInt("latest_version"),
                 labels,
+                splits(row.getString("splits")),
                 row.getTimestamp("created_at").toInstant(),
                 row.getTimestamp("updated_at").toInstant());
     }
+
+    /** The splits column: label to {id, label, versions, weights, createdBy, createdAt}, arms in their order. */
+    private Map<String, LabelSplit> splits(String column) {
+        Map<String, SplitRow> rows = json.readValue(column, new TypeReference<Map<String, SplitRow>>() {});
+        var splits = new LinkedHashMap<String, LabelSplit>();
+        rows.forEach((label, row) -> {
+            var arms = new ArrayList<LabelSplit.Arm>();
+            for (int i = 0; i < row.versions().size(); i++) {
+                arms.add(new LabelSplit.Arm(row.versions().get(i), row.weights().get(i)));
+            }
+            splits.put(label, new LabelSplit(row.id(), row.label(), arms, row.createdBy(), row.createdAt()));
+        });
+        return splits;
+    }
+
+    private record SplitRow(
+            UUID id,
+            String label,
+            List<Integer> versions,
+            List<Integer> weights,
+            @Nullable UUID createdBy,
+            Instant createdAt) {}
 
     private PromptVersion mapVersion(ResultSet row, int rowNumber) throws SQLException {
         String format = row.getString("template_format");
@@ -429,6 +532,10 @@ class PromptRepository {
 
     private static List<UUID> uuids(@Nullable Array array) throws SQLException {
         return array == null ? List.of() : List.of((UUID[]) array.getArray());
+    }
+
+    private static String intArray(List<Integer> values) {
+        return "{" + String.join(",", values.stream().map(String::valueOf).toList()) + "}";
     }
 
     private static String escapeLike(String value) {

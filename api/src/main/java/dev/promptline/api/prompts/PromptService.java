@@ -13,10 +13,13 @@ import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -30,15 +33,22 @@ public class PromptService {
     private final CacheInvalidation caches;
     /** Asked lazily: the gate's owner reads prompts too, so resolving it while this service is built is a cycle. */
     private final ObjectProvider<LabelGate> gate;
+    /** Asked lazily for the same reason: the executions module depends on this one. */
+    private final ObjectProvider<SplitFigures> splitFigures;
 
     private final TemplateEngine templates = new TemplateEngine();
 
     PromptService(
-            PromptRepository prompts, ModelService models, CacheInvalidation caches, ObjectProvider<LabelGate> gate) {
+            PromptRepository prompts,
+            ModelService models,
+            CacheInvalidation caches,
+            ObjectProvider<LabelGate> gate,
+            ObjectProvider<SplitFigures> splitFigures) {
         this.prompts = prompts;
         this.models = models;
         this.caches = caches;
         this.gate = gate;
+        this.splitFigures = splitFigures;
     }
 
     /**
@@ -69,8 +79,18 @@ public class PromptService {
     public record Selector(
             @Nullable Integer version, @Nullable String label) {}
 
-    /** A prompt and one of its versions. */
-    public record Resolved(Prompt prompt, PromptVersion version) {}
+    /**
+     * A prompt and one of its versions.
+     *
+     * @param route the label the version was read through, and the split that picked it; null when it was read by
+     *     number or as the newest
+     */
+    public record Resolved(
+            Prompt prompt, PromptVersion version, @Nullable LabelRoute route) {
+        public Resolved(Prompt prompt, PromptVersion version) {
+            this(prompt, version, null);
+        }
+    }
 
     @Transactional
     public Resolved create(Caller caller, String name, String description, List<String> tags, Draft draft) {
@@ -105,6 +125,28 @@ public class PromptService {
     public Resolved get(OrganizationId organizationId, PromptId id, Selector selector) {
         Prompt prompt = find(organizationId, id);
         return new Resolved(prompt, version(organizationId, prompt, selector));
+    }
+
+    /**
+     * The version an execution runs: as {@link #get}, except that a label with a traffic split sends it to one of the
+     * split's versions, picked by weight: the same one every time for the same {@code splitKey}, at random without
+     * one. The answer names the label and the split.
+     */
+    public Resolved route(OrganizationId organizationId, PromptId id, Selector selector, @Nullable String splitKey) {
+        Prompt prompt = find(organizationId, id);
+        LabelSplit split = selector.label() == null ? null : prompt.splits().get(selector.label());
+        if (split == null || selector.version() != null) {
+            return new Resolved(prompt, version(organizationId, prompt, selector), route(selector));
+        }
+        int version = split.pick(id, splitKey, ThreadLocalRandom.current()).version();
+        PromptVersion picked = prompts.findVersion(organizationId, id, version)
+                .orElseThrow(() -> new PromptlineException(
+                        ErrorCode.RESOURCE_NOT_FOUND, "The prompt has no version %d.".formatted(version)));
+        return new Resolved(prompt, picked, new LabelRoute(split.label(), split.id()));
+    }
+
+    private static @Nullable LabelRoute route(Selector selector) {
+        return selector.label() == null || selector.version() != null ? null : new LabelRoute(selector.label(), null);
     }
 
     public Resolved getByName(Caller caller, String name, Selector selector) {
@@ -166,8 +208,10 @@ public class PromptService {
     }
 
     /**
-     * Points a label at a version (how a team promotes a version or rolls back), if the label's policy allows it. A refused move is a 409 with the policy's
-     * figures, unless an owner gives a reason to override it; every move is kept with its verdict.
+     * Points a label at a version (how a team promotes a version or rolls back), if the label's policy allows it. A
+     * refused move is a 409 with the policy's figures, unless an owner gives a reason to override it; every move is
+     * kept with its verdict. A move ends the label's traffic split, if it had one: promoting the arm that won sends it
+     * all the traffic.
      *
      * @param overrideReason why an owner moves the label against its policy; ignored when the policy allows the move
      */
@@ -175,14 +219,31 @@ public class PromptService {
     public Prompt setLabel(Caller caller, PromptId id, String label, int version, @Nullable String overrideReason) {
         OrganizationId organizationId = caller.organizationId();
         lock(organizationId, id);
-        Integer from = prompts.findFresh(organizationId, id)
-                .orElseThrow(() -> notFound(id))
-                .labels()
-                .get(label);
+        Prompt prompt = prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
+        Integer from = prompt.labels().get(label);
         PromptVersion candidate = prompts.findVersion(organizationId, id, version)
                 .orElseThrow(
                         () -> PromptlineException.invalidField("#/version", "this prompt has no version " + version));
+        LabelSplit split = prompt.splits().get(label);
+        if (split != null) {
+            prompts.deleteSplit(organizationId, id, label);
+        }
         if (from != null && from == version) {
+            if (split != null) {
+                // Where the label already points: all its traffic goes there again, as when the split is removed.
+                prompts.recordMove(
+                        organizationId,
+                        id,
+                        label,
+                        from,
+                        from,
+                        caller.userId(),
+                        null,
+                        null,
+                        LabelMove.Kind.UNSPLIT,
+                        splitRecord(split.id(), split.arms()));
+                evict(organizationId, id);
+            }
             return prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
         }
         PromptVersion current = from == null
@@ -228,6 +289,172 @@ public class PromptService {
         prompts.recordMove(organizationId, id, label, from, null, caller.userId(), null, null);
         evict(organizationId, id);
         return prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * Splits a label's traffic between versions by weight, in place of any split it had (a new split, with a new id).
+     * The label keeps pointing at its own version, which it goes back to when the split is removed. Each arm's version
+     * must pass the label's policy as a move to it would (the label's own version passes as it is): a split sends real
+     * traffic to its arms, so it must not be a way around the policy. A refusal is a 409 naming the arm, unless an
+     * owner gives a reason to override it, as for a move. The change is kept in the label's history.
+     */
+    @Transactional
+    public LabelSplit setSplit(
+            Caller caller, PromptId id, String label, List<LabelSplit.Arm> arms, @Nullable String overrideReason) {
+        OrganizationId organizationId = caller.organizationId();
+        lock(organizationId, id);
+        Prompt prompt = prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
+        Integer own = prompt.labels().get(label);
+        if (own == null) {
+            throw new PromptlineException(
+                    ErrorCode.RESOURCE_NOT_FOUND,
+                    "The prompt has no label '%s'; point it at a version first (the split's fallback when it is removed)."
+                            .formatted(label));
+        }
+        PromptVersion current = prompts.findVersion(organizationId, id, own).orElse(null);
+        LabelGate policy = gate.getIfAvailable();
+        var verdicts = new LinkedHashMap<String, Object>();
+        String overridden = null;
+        for (int i = 0; i < arms.size(); i++) {
+            LabelSplit.Arm arm = arms.get(i);
+            if (arm.version() == own) {
+                continue;
+            }
+            PromptVersion candidate =
+                    prompts.findVersion(organizationId, id, arm.version()).orElseThrow();
+            GateVerdict verdict = policy == null
+                    ? new GateVerdict.NoPolicy()
+                    : policy.check(organizationId, id, label, current, candidate);
+            if (verdict instanceof GateVerdict.Refused refused) {
+                if (overrideReason == null || overrideReason.isBlank()) {
+                    throw new PromptlineException(
+                                    ErrorCode.LABEL_POLICY_REFUSED,
+                                    "The label '%s' cannot send traffic to version %d (arms/%d): %s An owner may override with a reason."
+                                            .formatted(label, arm.version(), i, refused.reason()))
+                            .with("gate", refused.figures())
+                            .with("arm", i);
+                }
+                if (caller.role() != Role.OWNER) {
+                    throw new PromptlineException(
+                            ErrorCode.FORBIDDEN, "Only an owner may split a label's traffic against its policy.");
+                }
+                overridden = overrideReason.strip();
+            }
+            Map<String, Object> record = gateRecord(verdict);
+            if (record != null) {
+                verdicts.put(String.valueOf(arm.version()), record);
+            }
+        }
+        UUID splitId = prompts.replaceSplit(organizationId, id, label, arms, caller.userId());
+        prompts.recordMove(
+                organizationId,
+                id,
+                label,
+                own,
+                own,
+                caller.userId(),
+                verdicts.isEmpty() ? null : Map.of("arms", verdicts),
+                overridden,
+                LabelMove.Kind.SPLIT,
+                splitRecord(splitId, arms));
+        evict(organizationId, id);
+        return prompts.findFresh(organizationId, id)
+                .orElseThrow(() -> notFound(id))
+                .splits()
+                .get(label);
+    }
+
+    /** Checks a split's arms as the caller wrote them: each mistake is a 400 naming its field, and nothing changes. */
+    public List<LabelSplit.Arm> arms(Caller caller, PromptId id, @Nullable List<ArmDraft> drafts) {
+        if (drafts == null || drafts.size() < 2 || drafts.size() > LabelSplit.MAX_ARMS) {
+            throw PromptlineException.invalidField(
+                    "#/arms",
+                    "must hold 2 to %d arms (to send all traffic to one version, move the label)"
+                            .formatted(LabelSplit.MAX_ARMS));
+        }
+        int latest = find(caller.organizationId(), id).latestVersion();
+        var arms = new ArrayList<LabelSplit.Arm>();
+        var seen = new HashSet<Integer>();
+        for (int i = 0; i < drafts.size(); i++) {
+            ArmDraft draft = drafts.get(i);
+            String pointer = "#/arms/" + i;
+            if (draft == null) {
+                throw PromptlineException.invalidField(pointer, "must be an object with a version and a weight");
+            }
+            if (draft.version() == null || draft.version() < 1 || draft.version() > latest) {
+                throw PromptlineException.invalidField(
+                        pointer + "/version",
+                        draft.version() == null ? "is required" : "this prompt has no version " + draft.version());
+            }
+            if (!seen.add(draft.version())) {
+                throw PromptlineException.invalidField(pointer + "/version", "names a version already in the split");
+            }
+            if (draft.weight() == null || draft.weight() < 1 || draft.weight() > LabelSplit.MAX_WEIGHT) {
+                throw PromptlineException.invalidField(
+                        pointer + "/weight", "must be a whole number from 1 to " + LabelSplit.MAX_WEIGHT);
+            }
+            arms.add(new LabelSplit.Arm(draft.version(), draft.weight()));
+        }
+        return arms;
+    }
+
+    /** An arm as the caller wrote it, before it is checked. */
+    public record ArmDraft(
+            @Nullable Integer version, @Nullable Integer weight) {}
+
+    /** Ends a label's traffic split: its executions run the label's own version again. */
+    @Transactional
+    public Prompt removeSplit(Caller caller, PromptId id, String label) {
+        OrganizationId organizationId = caller.organizationId();
+        lock(organizationId, id);
+        Prompt prompt = prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
+        LabelSplit split = prompt.splits().get(label);
+        if (split == null || !prompts.deleteSplit(organizationId, id, label)) {
+            throw new PromptlineException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "The label '%s' has no traffic split.".formatted(label));
+        }
+        int own = prompt.labels().get(label);
+        prompts.recordMove(
+                organizationId,
+                id,
+                label,
+                own,
+                own,
+                caller.userId(),
+                null,
+                null,
+                LabelMove.Kind.UNSPLIT,
+                splitRecord(split.id(), split.arms()));
+        evict(organizationId, id);
+        return prompts.findFresh(organizationId, id).orElseThrow(() -> notFound(id));
+    }
+
+    /** A label's split with how each arm has done so far (by version number; absent before an arm's first run). */
+    public record SplitReadout(LabelSplit split, int labelVersion, Map<Integer, SplitFigures.ArmFigures> figures) {}
+
+    public SplitReadout split(Caller caller, PromptId id, String label) {
+        Prompt prompt = find(caller.organizationId(), id);
+        LabelSplit split = prompt.splits().get(label);
+        if (split == null) {
+            throw new PromptlineException(
+                    ErrorCode.RESOURCE_NOT_FOUND, "The label '%s' has no traffic split.".formatted(label));
+        }
+        SplitFigures source = splitFigures.getIfAvailable();
+        return new SplitReadout(
+                split,
+                prompt.labels().get(label),
+                source == null ? Map.of() : source.of(caller.organizationId(), split.id()));
+    }
+
+    private static Map<String, Object> splitRecord(UUID splitId, List<LabelSplit.Arm> arms) {
+        var record = new LinkedHashMap<String, Object>();
+        record.put("id", splitId.toString());
+        record.put(
+                "arms",
+                arms.stream()
+                        .map(arm -> Map.of("version", arm.version(), "weight", arm.weight()))
+                        .toList());
+        return record;
     }
 
     /** A label's moves, newest first. */

@@ -177,6 +177,8 @@ class RecordWriterIT extends IsolatedDatabase {
                 now.plus(Duration.ofMinutes(1)),
                 null,
                 List.of(),
+                null,
+                null,
                 null);
     }
 

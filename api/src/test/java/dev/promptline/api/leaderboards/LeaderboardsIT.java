@@ -239,6 +239,60 @@ class LeaderboardsIT extends AuthenticatedApi {
     }
 
     @Test
+    void aSplitSendsTrafficOnlyToVersionsThatMeetTheLabelsPolicyUnlessAnOwnerOverrides() {
+        String benchmark = benchmark(exact);
+        String policy = "/api/v1/prompts/" + prompt + "/labels/production/policy";
+        assertThat(http.putJson(
+                                policy,
+                                "{\"benchmarkId\": \"%s\", \"evaluatorId\": \"%s\", \"threshold\": 0.9, \"maxRegression\": 0}"
+                                        .formatted(benchmark, exact),
+                                owner)
+                        .statusCode())
+                .isEqualTo(200);
+        awaitCompleted(experiment(1));
+        awaitCompleted(experiment(2));
+        awaitCompleted(experiment(3));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(leaderboard(benchmark).get("rows")).hasSize(3));
+        assertThat(move(1, null, owner).statusCode()).isEqualTo(200);
+        String split = "/api/v1/prompts/" + prompt + "/labels/production/split";
+        String toTwo = "{\"arms\": [{\"version\": 1, \"weight\": 9}, {\"version\": 2, \"weight\": 1}]%s}";
+
+        var refused = http.putJson(split, toTwo.formatted(""), owner);
+        var notOwner = http.putJson(
+                split,
+                toTwo.formatted(", \"overrideReason\": \"try it\""),
+                acme.member("member").bearer());
+
+        JsonNode problem = assertProblem(refused, 409, "LABEL_POLICY_REFUSED", split);
+        assertThat(problem.get("arm").asInt()).isEqualTo(1);
+        assertThat(problem.get("gate").get("candidate").get("version").asInt()).isEqualTo(2);
+        assertThat(notOwner.statusCode()).isEqualTo(403);
+        assertThat(http.get(split, owner).statusCode()).isEqualTo(404);
+
+        var passing = http.putJson(
+                split, "{\"arms\": [{\"version\": 1, \"weight\": 9}, {\"version\": 3, \"weight\": 1}]}", owner);
+        assertThat(passing.statusCode()).as(passing.body()).isEqualTo(200);
+        JsonNode passed = Http.json(http.get("/api/v1/prompts/" + prompt + "/labels/production/moves", owner))
+                .get("items")
+                .get(0);
+        assertThat(passed.get("kind").asString()).isEqualTo("split");
+        assertThat(passed.get("gate").get("arms").get("3").get("verdict").asString())
+                .isEqualTo("passed");
+
+        var overridden = http.putJson(split, toTwo.formatted(", \"overrideReason\": \"canary approved\""), owner);
+        assertThat(overridden.statusCode()).as(overridden.body()).isEqualTo(200);
+        JsonNode last = Http.json(http.get("/api/v1/prompts/" + prompt + "/labels/production/moves", owner))
+                .get("items")
+                .get(0);
+        assertThat(last.get("overrideReason").asString()).isEqualTo("canary approved");
+        assertThat(last.get("gate").get("arms").get("2").get("verdict").asString())
+                .isEqualTo("refused");
+        assertThat(versionOfProduction()).isEqualTo(1);
+    }
+
+    @Test
     void deletingTheOrganizationDeletesItsBenchmarksEntriesPoliciesAndLabelHistory() {
         String benchmark = benchmark(exact);
         awaitCompleted(experiment(1));

@@ -99,7 +99,7 @@ class OpenAiErrorsIT extends OpenAiApi {
     void aParameterThatCannotBeHonouredIsRefusedByName() {
         Map<String, String> refused = Map.of(
                 "seed", "\"seed\": 7",
-                "user", "\"user\": \"someone\"",
+                "safety_identifier", "\"safety_identifier\": \"someone\"",
                 "tools", "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]",
                 "n", "\"n\": 2",
                 "logprobs", "\"logprobs\": true",

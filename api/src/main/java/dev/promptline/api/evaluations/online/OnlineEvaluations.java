@@ -109,8 +109,14 @@ class OnlineEvaluations {
         }
     }
 
-    /** Whether the label points, now, at the version the execution ran. */
+    /**
+     * Whether the execution ran for the label: it resolved the label (whichever arm of the label's traffic split it
+     * ran), or the label points, now, at the version it ran.
+     */
     private boolean labelPointsAt(Execution execution, String label) {
+        if (label.equals(execution.promptLabel())) {
+            return true;
+        }
         try {
             var prompt = prompts.get(
                             execution.organizationId(),

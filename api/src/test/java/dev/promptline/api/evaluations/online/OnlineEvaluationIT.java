@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,6 +131,39 @@ class OnlineEvaluationIT extends AuthenticatedApi {
                         scoreNames(labelled).size() == 2 && !scoreNames(older).isEmpty());
         assertThat(scoreNames(labelled)).containsExactlyInAnyOrder("greets", "quotes");
         assertThat(scoreNames(older)).containsExactly("greets");
+    }
+
+    @Test
+    void aLabelsRuleScoresEveryArmOfTheLabelsTrafficSplit() {
+        http.postJson(
+                "/api/v1/prompts/" + prompt + "/versions",
+                "{\"baseVersion\": 1, \"modelId\": \"" + model + "\", \"template\": {\"format\": \"text\","
+                        + " \"text\": \"Hello {{name}} #1234\"}}",
+                owner);
+        http.putJson("/api/v1/prompts/" + prompt + "/labels/production", "{\"version\": 2}", owner);
+        var split = http.putJson(
+                "/api/v1/prompts/" + prompt + "/labels/production/split",
+                "{\"arms\": [{\"version\": 2, \"weight\": 1}, {\"version\": 1, \"weight\": 1}]}",
+                owner);
+        assertThat(split.statusCode()).as(split.body()).isEqualTo(200);
+        rule("{\"samplingRate\": 1, \"label\": \"production\", \"evaluatorIds\": [\"" + quotes + "\"]}");
+
+        var byVersion = new HashMap<Integer, String>();
+        for (int key = 0; byVersion.size() < 2 && key < 100; key++) {
+            var response = http.postJson(
+                    "/api/v1/prompts/" + prompt + "/execute",
+                    "{\"variables\": {\"name\": \"a\"}, \"splitKey\": \"k" + key + "\"}",
+                    owner);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode execution = Http.json(response);
+            byVersion.putIfAbsent(
+                    execution.get("promptVersion").asInt(), execution.get("id").asString());
+        }
+
+        assertThat(byVersion).containsOnlyKeys(1, 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> byVersion.values().stream()
+                        .allMatch(execution -> scoreNames(execution).contains("quotes")));
     }
 
     @Test

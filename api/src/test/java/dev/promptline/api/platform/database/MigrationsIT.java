@@ -85,6 +85,7 @@ class MigrationsIT {
                         "models",
                         "organizations",
                         "prompt_label_moves",
+                        "prompt_label_splits",
                         "prompt_labels",
                         "prompt_versions",
                         "prompts",
