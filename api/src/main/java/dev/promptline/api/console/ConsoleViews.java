@@ -57,6 +57,7 @@ public final class ConsoleViews {
     public record LabelState(
             String name,
             @Nullable Integer version,
+            @Nullable String split,
             @Nullable String policy,
             @Nullable String lastMove,
             @Nullable String lastVerdict) {}
@@ -114,6 +115,7 @@ public final class ConsoleViews {
             VersionDiff parameters,
             @Nullable GateView gate,
             boolean canOverride,
+            @Nullable String split,
             @Nullable String error) {
         public boolean unchanged() {
             return current != null && current == version;

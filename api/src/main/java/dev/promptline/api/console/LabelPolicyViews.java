@@ -12,6 +12,7 @@ import dev.promptline.api.platform.tenancy.Caller;
 import dev.promptline.api.prompts.GateVerdict;
 import dev.promptline.api.prompts.LabelGate;
 import dev.promptline.api.prompts.LabelMove;
+import dev.promptline.api.prompts.LabelSplit;
 import dev.promptline.api.prompts.Prompt;
 import dev.promptline.api.prompts.PromptService;
 import dev.promptline.api.prompts.PromptVersion;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -63,9 +65,11 @@ class LabelPolicyViews {
                     LabelMove last = prompts.labelMoves(caller, prompt.id(), name, null, 1).items().stream()
                             .findFirst()
                             .orElse(null);
+                    LabelSplit split = prompt.splits().get(name);
                     return new ConsoleViews.LabelState(
                             name,
                             prompt.labels().get(name),
+                            split == null ? null : split(split),
                             policy == null ? null : policy(caller, policy),
                             last == null ? null : move(last),
                             last == null ? null : verdict(last));
@@ -131,7 +135,27 @@ class LabelPolicyViews {
                         regression);
     }
 
+    /** A split's arms with each one's share of the traffic: "version 1 90%, version 2 10%". */
+    static String split(LabelSplit split) {
+        long total = split.totalWeight();
+        return split.arms().stream()
+                .map(arm -> "version %d %s%%"
+                        .formatted(
+                                arm.version(),
+                                BigDecimal.valueOf(100.0 * arm.weight() / total)
+                                        .round(new MathContext(3))
+                                        .stripTrailingZeros()
+                                        .toPlainString()))
+                .collect(Collectors.joining(", "));
+    }
+
     private static String move(LabelMove move) {
+        if (move.kind() == LabelMove.Kind.SPLIT) {
+            return "split between %s, %s.".formatted(arms(move.split()), Figures.time(move.movedAt()));
+        }
+        if (move.kind() == LabelMove.Kind.UNSPLIT) {
+            return "split ended, %s.".formatted(Figures.time(move.movedAt()));
+        }
         String change = move.toVersion() == null
                 ? "removed (it pointed at version %d)".formatted(move.fromVersion())
                 : move.fromVersion() == null
@@ -152,6 +176,17 @@ class LabelPolicyViews {
         return "refused".equals(gate.get("verdict"))
                 ? "The policy refused it: " + gate.getOrDefault("reason", "")
                 : "The policy passed it. " + figures(gate);
+    }
+
+    private static String arms(@Nullable Map<String, Object> split) {
+        if (split == null || !(split.get("arms") instanceof List<?> arms)) {
+            return "its arms";
+        }
+        return arms.stream()
+                .filter(Map.class::isInstance)
+                .map(arm -> "version %s (weight %s)"
+                        .formatted(((Map<?, ?>) arm).get("version"), ((Map<?, ?>) arm).get("weight")))
+                .collect(Collectors.joining(", "));
     }
 
     /** The figures a verdict was reached on, as one sentence: the candidate's mean, and the baseline's when there is one. */

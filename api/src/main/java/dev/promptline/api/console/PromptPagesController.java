@@ -222,6 +222,9 @@ class PromptPagesController {
                 VersionDiffs.parameters(before, candidate, modelNames(caller)),
                 gate,
                 caller.role() == Role.OWNER,
+                prompt.splits().containsKey(label)
+                        ? LabelPolicyViews.split(prompt.splits().get(label))
+                        : null,
                 error);
     }
 

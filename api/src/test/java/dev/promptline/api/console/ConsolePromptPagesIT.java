@@ -48,6 +48,25 @@ class ConsolePromptPagesIT extends AuthenticatedApi {
     }
 
     @Test
+    void aLabelsTrafficSplitIsShownAndTheMoveSaysItEndsTheSplit() {
+        String label = "/api/v1/prompts/" + triage + "/labels/production";
+        assertThat(http.putJson(label, "{\"version\": 1}", owner).statusCode()).isEqualTo(200);
+        var split = http.putJson(
+                label + "/split",
+                "{\"arms\": [{\"version\": 1, \"weight\": 90}, {\"version\": 2, \"weight\": 10}]}",
+                owner);
+        assertThat(split.statusCode()).as(split.body()).isEqualTo(200);
+
+        assertThat(browser.get("/console/prompts/" + triage).body())
+                .contains("Traffic split: version 1 90%, version 2 10%")
+                .contains("split between version 1 (weight 90), version 2 (weight 10)");
+        assertThat(browser.get("/console/prompts/" + triage + "/labels/move?label=production&version=2")
+                        .body())
+                .contains("id=\"move-ends-split\"")
+                .contains("moving it ends the split, and every caller of");
+    }
+
+    @Test
     void theListSearchesByNameAndFiltersByTagAndSaysWhenNothingMatches() {
         assertThat(browser.get("/console/prompts").body()).contains("support-triage", "billing-summary");
 
