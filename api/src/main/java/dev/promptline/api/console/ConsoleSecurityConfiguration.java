@@ -117,7 +117,8 @@ class ConsoleSecurityConfiguration {
                                 "/console/runs/**",
                                 "/console/models/new",
                                 "/console/models/*/edit",
-                                "/console/experiments/new")
+                                "/console/experiments/new",
+                                "/console/prompts/new")
                         .hasAnyAuthority(WRITERS)
                         .requestMatchers(
                                 HttpMethod.GET,

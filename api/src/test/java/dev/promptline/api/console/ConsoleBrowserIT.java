@@ -144,7 +144,7 @@ class ConsoleBrowserIT extends AuthenticatedApi {
     }
 
     @Test
-    void aMemberSignsInFindsAPromptDiffsTwoVersionsPromotesOneAndSignsOut() {
+    void aMemberSignsInFindsAPromptDiffsTwoVersionsPromotesOneCreatesAnotherEditsItAndSignsOut() {
         open("/console/prompts");
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
         screenshot("sign-in");
@@ -206,6 +206,28 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                         .query(Integer.class)
                         .single())
                 .isEqualTo(2);
+
+        open("/console/prompts");
+        browser.findElement(By.id("new-prompt")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-prompt-form")));
+        browser.findElement(By.id("prompt-name")).sendKeys("release-notes");
+        browser.findElement(By.id("prompt-tags")).sendKeys("docs, release");
+        browser.findElement(By.id("prompt-system")).sendKeys("You write short release notes.");
+        browser.findElement(By.id("prompt-user")).sendKeys("Changes: {{changes}}");
+        screenshot("new-prompt", "main");
+        browser.findElement(By.id("create-prompt")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("editor-form")));
+        assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Saved as version 1.");
+        WebElement user = browser.findElement(By.id("content-1"));
+        user.clear();
+        user.sendKeys("Changes since the last release: {{changes}}");
+        browser.findElement(By.id("commit-message")).sendKeys("Say which release");
+        browser.findElement(By.id("save-version")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Saved as version 2."));
+        assertThat(jdbc.sql("""
+                                SELECT v.version FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id
+                                 WHERE p.name = 'release-notes' ORDER BY v.version DESC LIMIT 1
+                                """).query(Integer.class).single()).isEqualTo(2);
 
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "You are signed out."));

@@ -48,6 +48,65 @@ class ConsolePromptPagesIT extends AuthenticatedApi {
     }
 
     @Test
+    void aMemberCreatesAPromptWithItsFirstVersionAndLandsInItsEditor() {
+        browser.get("/console/prompts/new");
+        var created = browser.post(
+                "/console/prompts",
+                Map.of(
+                        "name", "release-notes",
+                        "description", "Notes for a release",
+                        "tags", "docs, release, docs",
+                        "format", "chat",
+                        "system", "You write short release notes.",
+                        "user", "Changes: {{changes}}",
+                        "commitMessage", "first draft"));
+
+        assertThat(created.statusCode()).isEqualTo(302);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(location).matches(".*/console/prompts/[0-9a-f-]{36}/playground\\?saved=1");
+        String id = location.replaceAll(".*/console/prompts/([0-9a-f-]{36})/.*", "$1");
+        var prompt = Http.json(http.get("/api/v1/prompts/" + id, owner));
+        assertThat(prompt.get("name").asString()).isEqualTo("release-notes");
+        assertThat(prompt.get("tags").valueStream().map(tag -> tag.asString()).toList())
+                .containsExactly("docs", "release");
+        assertThat(prompt.get("version")
+                        .get("template")
+                        .get("messages")
+                        .get(1)
+                        .get("content")
+                        .asString())
+                .isEqualTo("Changes: {{changes}}");
+        assertThat(browser.get(location.replaceAll("^https?://[^/]+", "")).body())
+                .contains("Saved as version 1.");
+    }
+
+    @Test
+    void aNewPromptThatCannotBeCreatedComesBackFilledInWithWhyAndNothingIsCreated() {
+        browser.get("/console/prompts/new");
+        var empty = browser.post("/console/prompts", Map.of("name", "", "format", "text", "text", ""));
+        assertThat(empty.statusCode()).isEqualTo(422);
+        assertThat(empty.body()).contains("Give the prompt a name.", "Write the template's text.");
+
+        var taken = browser.post(
+                "/console/prompts", Map.of("name", "support-triage", "format", "text", "text", "Kept {{ticket}}"));
+        assertThat(taken.statusCode()).isEqualTo(422);
+        assertThat(taken.body()).contains("id=\"new-prompt-errors\"", "Kept {{ticket}}");
+        assertThat(jdbc.sql("SELECT count(*) FROM prompts WHERE organization_id = ?")
+                        .param(acme.organizationId)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+
+        var viewer = new ConsoleClient(port);
+        viewer.signIn(acme.member("viewer").key());
+        assertThat(viewer.get("/console/prompts").body()).doesNotContain("id=\"new-prompt\"");
+        assertThat(viewer.get("/console/prompts/new").statusCode()).isEqualTo(403);
+        assertThat(viewer.post("/console/prompts", Map.of("name", "x", "format", "text", "text", "y"))
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void aLabelsTrafficSplitIsShownAndTheMoveSaysItEndsTheSplit() {
         String label = "/api/v1/prompts/" + triage + "/labels/production";
         assertThat(http.putJson(label, "{\"version\": 1}", owner).statusCode()).isEqualTo(200);
