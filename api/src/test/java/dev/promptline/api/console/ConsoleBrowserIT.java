@@ -156,6 +156,15 @@ class ConsoleBrowserIT extends AuthenticatedApi {
                 .isEqualTo("object");
         screenshot("prompts");
 
+        browser.manage().window().setSize(new Dimension(390, 844));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("nav.wide")));
+        browser.findElement(By.cssSelector(".menu summary")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".menu nav a[href='/console/executions']")));
+        browser.findElement(By.cssSelector(".menu summary")).click();
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("nav.wide")));
+
         WebElement name = browser.findElement(By.id("name"));
         name.sendKeys("supp");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#prompt-list .prompt-link"), 1));
