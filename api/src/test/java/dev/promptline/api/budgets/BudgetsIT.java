@@ -50,7 +50,7 @@ class BudgetsIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " billing"));
+        OPENAI.reset(Reply.stream("Category", ":", " billing"));
         String model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"custom\", \"name\": \"priced-" + UUID.randomUUID()

@@ -56,7 +56,7 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
     void setUp() {
         owner = acme.owner().bearer();
         registry = new Registry(http, owner);
-        OPENAI.setDefault(Reply.stream("ok"));
+        OPENAI.reset(Reply.stream("ok"));
         browser = new ConsoleClient(port);
         browser.signIn(acme.member("member").key());
     }

@@ -56,7 +56,7 @@ class ConsoleExecutionPagesIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " billing").inputTokens(1000));
+        OPENAI.reset(Reply.stream("Category", ":", " billing").inputTokens(1000));
         echo = created("/api/v1/models", "{\"provider\": \"echo\", \"name\": \"echo\", \"providerModelId\": \"echo\"}");
         fake = created(
                 "/api/v1/models",

@@ -49,7 +49,7 @@ class ConsolePlaygroundIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " <b>billing</b>").inputTokens(1000));
+        OPENAI.reset(Reply.stream("Category", ":", " <b>billing</b>").inputTokens(1000));
         model = created(
                 "/api/v1/models",
                 "{\"provider\": \"custom\", \"name\": \"fake-gpt\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \""

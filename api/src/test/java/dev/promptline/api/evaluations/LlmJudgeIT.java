@@ -65,7 +65,7 @@ class LlmJudgeIT extends AuthenticatedApi {
         organization = new OrganizationId(acme.organizationId);
         model = registry.customModel(OPENAI.baseUrl());
         rubric = registry.prompt(model, RUBRIC);
-        OPENAI.setDefault(Reply.stream("{\"score\": 4, \"reasoning\": \"Right category, terse.\"}"));
+        OPENAI.reset(Reply.stream("{\"score\": 4, \"reasoning\": \"Right category, terse.\"}"));
     }
 
     EvaluatorKind judge() {

@@ -53,7 +53,7 @@ class ExecutionStreamingIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " billing"));
+        OPENAI.reset(Reply.stream("Category", ":", " billing"));
         String model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"openai\", \"name\": \"fake\", \"providerModelId\": \"gpt-test\", \"baseUrl\": \""

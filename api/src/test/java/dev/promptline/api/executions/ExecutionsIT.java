@@ -45,7 +45,7 @@ class ExecutionsIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " billing").inputTokens(1000));
+        OPENAI.reset(Reply.stream("Category", ":", " billing").inputTokens(1000));
     }
 
     @Test

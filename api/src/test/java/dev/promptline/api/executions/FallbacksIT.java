@@ -52,7 +52,7 @@ class FallbacksIT extends AuthenticatedApi {
         owner = acme.owner().bearer();
         primary = model(PRIMARY, "gpt-primary");
         backup = model(BACKUP, "gpt-backup");
-        BACKUP.setDefault(Reply.stream("Category", ":", " billing").inputTokens(10));
+        BACKUP.reset(Reply.stream("Category", ":", " billing").inputTokens(10));
     }
 
     @Test

@@ -52,7 +52,7 @@ class RedisDownExecutionsIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " billing"));
+        OPENAI.reset(Reply.stream("Category", ":", " billing"));
         var registry = new Registry(http, owner);
         path = "/api/v1/prompts/" + registry.prompt(registry.customModel(OPENAI.baseUrl()), "Triage {{ticket}}")
                 + "/execute";

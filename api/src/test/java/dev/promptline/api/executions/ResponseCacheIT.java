@@ -55,7 +55,7 @@ class ResponseCacheIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("Category", ":", " billing").inputTokens(40));
+        OPENAI.reset(Reply.stream("Category", ":", " billing").inputTokens(40));
         model = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"custom\", \"name\": \"m-" + UUID.randomUUID()

@@ -46,7 +46,7 @@ class ShutdownIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        OPENAI.setDefault(Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n")
+        OPENAI.reset(Reply.stream("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n")
                 .tokenInterval(Duration.ofMillis(500)));
     }
 

@@ -58,7 +58,7 @@ class ExperimentsIT extends AuthenticatedApi {
     void setUp() {
         owner = acme.owner().bearer();
         registry = new Registry(http, owner);
-        OPENAI.setDefault(Reply.stream("ok"));
+        OPENAI.reset(Reply.stream("ok"));
     }
 
     @Test

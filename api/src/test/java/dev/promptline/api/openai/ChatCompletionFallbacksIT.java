@@ -52,7 +52,7 @@ class ChatCompletionFallbacksIT extends OpenAiApi {
 
     @BeforeEach
     void registerBackup() {
-        BACKUP.setDefault(Reply.stream("Backup", " answer").inputTokens(5));
+        BACKUP.reset(Reply.stream("Backup", " answer").inputTokens(5));
         backupId = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"openai\", \"name\": \"backup\", \"providerModelId\": \"gpt-backup\","

@@ -50,7 +50,7 @@ class ResponsesGatewayIT extends OpenAiApi {
 
     @BeforeEach
     void registerBackup() {
-        BACKUP.setDefault(Reply.stream("Backup", " answer").inputTokens(5));
+        BACKUP.reset(Reply.stream("Backup", " answer").inputTokens(5));
         backupId = Http.json(http.postJson(
                         "/api/v1/models",
                         "{\"provider\": \"openai\", \"name\": \"backup\", \"providerModelId\": \"gpt-backup\","

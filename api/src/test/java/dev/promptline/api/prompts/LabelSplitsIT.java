@@ -49,7 +49,7 @@ class LabelSplitsIT extends AuthenticatedApi {
     @BeforeEach
     void setUp() {
         owner = acme.owner().bearer();
-        PROVIDER.setDefault(Reply.stream("Category", ":", " billing").inputTokens(10));
+        PROVIDER.reset(Reply.stream("Category", ":", " billing").inputTokens(10));
         var model = http.postJson(
                 "/api/v1/models",
                 "{\"provider\": \"custom\", \"name\": \"m-" + UUID.randomUUID()

@@ -109,6 +109,16 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /**
+     * Drops every queued reply and sets the default: what a test shared with others calls before it starts. A reply
+     * queued by an earlier test is left over when that test's request never reached the provider (its execution
+     * timed out before the connection was made, on a loaded machine), and would otherwise answer this test's request.
+     */
+    public void reset(Reply defaultReply) {
+        script.clear();
+        setDefault(defaultReply);
+    }
+
+    /**
      * Every request received so far, completion or not, in arrival order; indexes match the other methods as long as
      * every request was kept ({@link #keepRequests}).
      */

@@ -318,6 +318,19 @@ class FakeProviderTest {
     }
 
     @Test
+    void aResetDropsRepliesLeftQueuedByAnEarlierTest() throws Exception {
+        try (FakeProvider fake = FakeProvider.openAi();
+                HttpClient client = http11Client()) {
+            fake.enqueue(Reply.stream("left over"));
+            fake.reset(Reply.stream("fresh"));
+
+            var response = client.send(completion(fake, Provider.OPENAI), BodyHandlers.ofString());
+
+            assertThat(response.body()).contains("\"content\":\"fresh\"").doesNotContain("left over");
+        }
+    }
+
+    @Test
     void usesScriptedRepliesInOrderThenTheDefaultOnOneKeptAliveConnection() throws Exception {
         try (FakeProvider fake = FakeProvider.openAi();
                 HttpClient client = http11Client()) {
