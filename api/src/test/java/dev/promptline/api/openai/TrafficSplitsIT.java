@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,6 +23,9 @@ import tools.jackson.databind.JsonNode;
  * official SDK: OpenAI's {@code user} (or the extra field {@code split_key}) keeps a caller on one arm, on chat
  * completions and responses alike.
  */
+// 20 callers making 3 calls each, and reading each record back, exceed one key's burst: this measures the split.
+@TestPropertySource(
+        properties = {"promptline.rate-limit.requests-per-minute=100000000", "promptline.rate-limit.burst=100000000"})
 class TrafficSplitsIT extends OpenAiApi {
     private static final FakeProvider PROVIDER = FakeProvider.openAi();
 
