@@ -21,7 +21,7 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/$database REDIS_URL=redis://127.
   PORT=$port MANAGEMENT_PORT=$((port + 1)) "$java" -jar api/target/promptline-api.jar >"$log" 2>&1 &
 service=$!
 cleanup() {
-  kill -TERM "$service" 2>/dev/null && wait "$service" || true
+  if kill -TERM "$service" 2>/dev/null; then wait "$service" || true; fi
   rm -f "$log" /tmp/console-bench-cookies.$$
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database" || true
 }

@@ -79,7 +79,7 @@ class DashboardController {
         if ((prompt == null && promptId != null && !promptId.isBlank())
                 || (answering == null && modelId != null && !modelId.isBlank())) {
             response.setStatus(400);
-            error = "That prompt or model is not one of this organization's: showing every execution instead.";
+            error = "That prompt or model is not one of the choices: showing every execution instead.";
         }
         var filter = new ExecutionTrends.Filter(prompt, answering);
         var organizationId = caller.organizationId();

@@ -83,7 +83,7 @@ class ConsoleDashboardIT extends AuthenticatedApi {
     }
 
     @Test
-    void theChartsNarrowToOnePromptOrModelAndAnIdThatIsNoneOfTheOrganizationsIsSaidSo() {
+    void theChartsNarrowToOnePromptOrModelAndAMalformedIdIsSaidSo() {
         record(Duration.ofMinutes(1), "succeeded", 200, "0.25");
         String other = new Registry(http, acme.owner().bearer()).echoModel();
 
@@ -95,7 +95,7 @@ class ConsoleDashboardIT extends AuthenticatedApi {
 
         var bad = browser.get("/console/dashboard?promptId=not-an-id");
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.body()).contains("That prompt or model is not one of this organization's");
+        assertThat(bad.body()).contains("That prompt or model is not one of the choices");
         assertThat(figure(bad.body(), "Executions, last hour")).isEqualTo("1");
     }
 
