@@ -152,9 +152,14 @@ public class BenchmarkService {
         return benchmarks.entries(organizationId, id);
     }
 
-    /** A prompt version's entries on the benchmark (one per model), newest first; read from PostgreSQL. */
-    List<LeaderboardEntry> entriesOf(OrganizationId organizationId, BenchmarkId id, UUID promptVersionId) {
-        return benchmarks.entriesOf(organizationId, id, promptVersionId);
+    /**
+     * A prompt version's entries on the benchmark (one per model), newest first; read from PostgreSQL after making up
+     * the entries of completed experiments: an experiment reads as completed a moment before its end event writes its
+     * entry, and a gate that judged in that moment would refuse a version that has its result.
+     */
+    List<LeaderboardEntry> entriesOf(OrganizationId organizationId, Benchmark benchmark, UUID promptVersionId) {
+        results.getObject().backfill(organizationId, benchmark);
+        return benchmarks.entriesOf(organizationId, benchmark.id(), promptVersionId);
     }
 
     private static Leaderboard rows(Benchmark benchmark, Benchmark.Metric metric, List<LeaderboardEntry> ranked) {

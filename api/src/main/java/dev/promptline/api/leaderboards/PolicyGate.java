@@ -92,7 +92,7 @@ class PolicyGate implements LabelGate {
      */
     private Optional<LeaderboardEntry> entry(
             OrganizationId organizationId, Benchmark benchmark, PromptVersion version) {
-        return benchmarks.entriesOf(organizationId, benchmark.id(), version.id()).stream()
+        return benchmarks.entriesOf(organizationId, benchmark, version.id()).stream()
                 .filter(entry -> !entry.staleFor(benchmark))
                 .filter(entry -> version.modelId() == null || version.modelId().equals(entry.modelId()))
                 .findFirst();

@@ -124,6 +124,30 @@ class LeaderboardsIT extends AuthenticatedApi {
     }
 
     @Test
+    void theGateCountsACompletedExperimentWhoseEntryIsNotWrittenYet() {
+        String benchmark = benchmark(exact);
+        String policy = "/api/v1/prompts/" + prompt + "/labels/production/policy";
+        assertThat(http.putJson(
+                                policy,
+                                "{\"benchmarkId\": \"%s\", \"evaluatorId\": \"%s\", \"threshold\": 0.9}"
+                                        .formatted(benchmark, exact),
+                                owner)
+                        .statusCode())
+                .isEqualTo(200);
+        awaitCompleted(experiment(1));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(leaderboard(benchmark).get("rows")).hasSize(1));
+        // The moment between an experiment reading as completed and its end event writing the entry.
+        jdbc.sql("DELETE FROM leaderboard_entries WHERE benchmark_id = ?::uuid")
+                .param(benchmark)
+                .update();
+
+        assertThat(move(1, null, owner).statusCode()).isEqualTo(200);
+        assertThat(versionOfProduction()).isEqualTo(1);
+    }
+
+    @Test
     void aBenchmarkIsCheckedBeforeItIsStoredAndBelongsToItsOrganization() {
         String path = "/api/v1/benchmarks";
         assertInvalid(http.postJson(path, benchmarkBody(dataset, 9, exact, null), owner), path, "#/datasetVersion");
