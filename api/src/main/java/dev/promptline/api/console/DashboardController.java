@@ -6,6 +6,10 @@ import dev.promptline.api.console.DashboardViews.Figure;
 import dev.promptline.api.console.DashboardViews.ShareRow;
 import dev.promptline.api.console.ExecutionViews.Choice;
 import dev.promptline.api.executions.ExecutionTrends;
+import dev.promptline.api.executions.ExecutionTrends.Bucket;
+import dev.promptline.api.executions.ExecutionTrends.Day;
+import dev.promptline.api.executions.ExecutionTrends.LastDay;
+import dev.promptline.api.executions.ExecutionTrends.LastHour;
 import dev.promptline.api.executions.ExecutionTrends.Point;
 import dev.promptline.api.executions.ExecutionTrends.Share;
 import dev.promptline.api.models.ModelService;
@@ -14,7 +18,6 @@ import dev.promptline.api.prompts.PromptService;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -83,10 +86,10 @@ class DashboardController {
         }
         var filter = new ExecutionTrends.Filter(prompt, answering);
         var organizationId = caller.organizationId();
-        List<Point> minutes = trends.perMinute(organizationId, filter);
-        List<Point> days = trends.perDay(organizationId, filter);
-        Point hour = trends.since(organizationId, filter, Duration.ofHours(1));
-        Point day = trends.since(organizationId, filter, Duration.ofDays(1));
+        LastHour hour = trends.lastHour(organizationId, filter);
+        LastDay day = trends.lastDay(organizationId, filter, TOP);
+        var days = new ArrayList<>(trends.pastDays(organizationId, filter));
+        days.add(day.today());
         model.addAttribute(
                 "page",
                 new DashboardPage(
@@ -94,57 +97,57 @@ class DashboardController {
                         answering == null ? "" : answering.toString(),
                         promptChoices,
                         modelChoices,
-                        summary(hour, day),
+                        summary(hour.total(), day.costUsd()),
                         List.of(
                                 chart(
                                         "executions-chart",
                                         "Executions per minute, last hour",
                                         "count",
-                                        minutes,
+                                        hour.minutes(),
                                         MINUTE,
                                         List.of(
-                                                new Series("Executions", Point::executions),
-                                                new Series("Errors", Point::errors))),
+                                                new Series<>("Executions", Point::executions),
+                                                new Series<>("Errors", Point::errors))),
                                 chart(
                                         "latency-chart",
                                         "Latency per minute, last hour",
                                         "ms",
-                                        minutes,
+                                        hour.minutes(),
                                         MINUTE,
                                         List.of(
-                                                new Series("p50", Point::p50LatencyMs),
-                                                new Series("p95", Point::p95LatencyMs))),
+                                                new Series<>("p50", Point::p50LatencyMs),
+                                                new Series<>("p95", Point::p95LatencyMs))),
                                 chart(
                                         "cost-chart",
                                         "Cost per day (UTC), last 30 days",
                                         "usd",
                                         days,
                                         DAY,
-                                        List.of(new Series("Cost", Point::costUsd)))),
-                        trends.byPrompt(organizationId, TOP).stream()
+                                        List.of(new Series<>("Cost", Day::costUsd)))),
+                        day.byPrompt().stream()
                                 .map(share -> row(share, "/console/dashboard?promptId=" + share.id()))
                                 .toList(),
-                        trends.byModel(organizationId, TOP).stream()
+                        day.byModel().stream()
                                 .map(share -> row(share, "/console/dashboard?modelId=" + share.id()))
                                 .toList(),
                         error));
         return "console/dashboard";
     }
 
-    private static List<Figure> summary(Point hour, Point day) {
+    private static List<Figure> summary(Point hour, BigDecimal dayCost) {
         return List.of(
                 new Figure("Executions, last hour", "%,d".formatted(hour.executions())),
                 new Figure("Error rate, last hour", rate(hour.errors(), hour.executions())),
                 new Figure("p50 latency, last hour", Figures.latency(hour.p50LatencyMs())),
                 new Figure("p95 latency, last hour", Figures.latency(hour.p95LatencyMs())),
-                new Figure("Cost, last 24 hours", Figures.cost(day.costUsd())));
+                new Figure("Cost, last 24 hours", Figures.cost(dayCost)));
     }
 
     /** One line (or bars) of a chart: its name and its value at a point, null where there is none. */
-    private record Series(String label, Function<Point, ? extends @Nullable Object> value) {}
+    private record Series<P>(String label, Function<P, ? extends @Nullable Object> value) {}
 
-    private Chart chart(
-            String id, String title, String unit, List<Point> points, DateTimeFormatter time, List<Series> series) {
+    private <P extends Bucket> Chart chart(
+            String id, String title, String unit, List<P> points, DateTimeFormatter time, List<Series<P>> series) {
         var data = new LinkedHashMap<String, Object>();
         data.put("unit", unit);
         data.put("daily", time == DAY);

@@ -1,6 +1,7 @@
 package dev.promptline.api.console;
 
 import dev.promptline.api.console.ExecutionViews.Choice;
+import dev.promptline.api.executions.ExecutionTrends;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,11 @@ public final class DashboardViews {
 
         public boolean empty() {
             return charts.stream().allMatch(Chart::empty);
+        }
+
+        /** How far behind the last 24 hours' figures may be (they are shared by views for a few seconds). */
+        public long lastDaySecondsBehind() {
+            return ExecutionTrends.LAST_DAY_KEPT.toSeconds();
         }
     }
 
