@@ -1,5 +1,6 @@
 package dev.promptline.api.console;
 
+import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.ExperimentViews.ComparisonPage;
 import dev.promptline.api.console.ExperimentViews.ItemView;
 import dev.promptline.api.console.ExperimentViews.MetricView;
@@ -17,8 +18,10 @@ import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.web.Cursor;
 import dev.promptline.api.platform.web.Page;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -41,6 +44,47 @@ class ComparisonPages {
     /** The most items a page lays side by side; the figures above them count every item. */
     static final int MAX_ITEMS = 1_000;
 
+    /** Which items the tables list: a dataset of thousands is read by its regressions first. */
+    enum Shown {
+        ALL("every item"),
+        CHANGED("improved or regressed"),
+        REGRESSED("regressions"),
+        IMPROVED("improvements");
+
+        final String label;
+
+        Shown(String label) {
+            this.label = label;
+        }
+
+        boolean includes(String change) {
+            return switch (this) {
+                case ALL -> true;
+                case CHANGED -> change.equals("improved") || change.equals("regressed");
+                case REGRESSED -> change.equals("regressed");
+                case IMPROVED -> change.equals("improved");
+            };
+        }
+
+        String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Shown of(@Nullable String value) {
+            if (value == null || value.isBlank()) {
+                return ALL;
+            }
+            try {
+                return valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new PromptlineException(
+                        ErrorCode.INVALID_PARAMETER,
+                        "Show every item, the changed ones, the regressions or the improvements: '%s' is none of them."
+                                .formatted(value.strip()));
+            }
+        }
+    }
+
     private final ExperimentService experiments;
     private final DatasetService datasets;
     private final EvaluationNames names;
@@ -56,7 +100,9 @@ class ComparisonPages {
             @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) @Nullable UUID baseline,
             @RequestParam(required = false) @Nullable UUID candidate,
+            @RequestParam(required = false) @Nullable String show,
             Model model) {
+        Shown shown = Shown.of(show);
         if (baseline == null || candidate == null) {
             throw new PromptlineException(
                     ErrorCode.INVALID_PARAMETER, "Pick two experiments to compare: a baseline and a candidate.");
@@ -75,7 +121,7 @@ class ComparisonPages {
         Map<Integer, String> afterOutputs = outputs(organization, after);
         var lookup = names.lookup(caller);
         List<MetricView> metrics = comparison.evaluators().stream()
-                .map(metric -> metric(metric, inputs, beforeOutputs, afterOutputs))
+                .map(metric -> metric(metric, shown, inputs, beforeOutputs, afterOutputs))
                 .toList();
         model.addAttribute(
                 "page",
@@ -83,16 +129,24 @@ class ComparisonPages {
                         ExperimentPagesController.row(before, lookup),
                         ExperimentPagesController.row(after, lookup),
                         "%s · v%d".formatted(lookup.dataset(before.datasetId()), comparison.datasetVersion()),
+                        shown.value(),
+                        Arrays.stream(Shown.values())
+                                .map(choice -> new Choice(choice.value(), choice.label))
+                                .toList(),
                         metrics));
         return "console/comparison";
     }
 
     private static MetricView metric(
             ExperimentFigures.MetricComparison metric,
+            Shown shown,
             Map<Integer, String> inputs,
             Map<Integer, String> before,
             Map<Integer, String> after) {
-        List<ItemView> items = metric.items().stream()
+        var matching = metric.items().stream()
+                .filter(item -> shown.includes(item.change()))
+                .toList();
+        List<ItemView> items = matching.stream()
                 .limit(MAX_ITEMS)
                 .map(item -> new ItemView(
                         item.itemPosition(),
@@ -118,6 +172,7 @@ class ComparisonPages {
                 metric.improvements(),
                 metric.regressions(),
                 metric.unchanged(),
+                matching.size(),
                 items);
     }
 

@@ -26,6 +26,7 @@ import org.springframework.web.servlet.ModelAndView;
             ApiKeyPagesController.class,
             BudgetPagesController.class,
             DashboardController.class,
+            NewBenchmarkController.class,
             NewPromptController.class,
             DatasetPagesController.class,
             ExperimentPagesController.class,

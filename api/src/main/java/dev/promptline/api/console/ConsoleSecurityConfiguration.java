@@ -118,6 +118,7 @@ class ConsoleSecurityConfiguration {
                                 "/console/models/new",
                                 "/console/models/*/edit",
                                 "/console/experiments/new",
+                                "/console/leaderboards/new",
                                 "/console/prompts/new")
                         .hasAnyAuthority(WRITERS)
                         .requestMatchers(

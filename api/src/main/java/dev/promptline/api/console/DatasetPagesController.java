@@ -53,7 +53,8 @@ class DatasetPagesController {
     private static final int VERSIONS_PAGE = 20;
     private static final Map<String, String> NOTICES = Map.of(
             "created", "The dataset is created, empty: upload items.",
-            "uploaded", "The file is uploaded as a new version.");
+            "uploaded", "The file is uploaded as a new version.",
+            "collected", "The checked executions are added as a new version.");
 
     private final DatasetService datasets;
     private final EvaluationNames names;
@@ -172,6 +173,46 @@ class DatasetPagesController {
             response.setStatus(400);
         }
         model.addAttribute("page", datasetPage(caller, datasetId, null, null, 1, null, null, errors));
+        return "console/dataset";
+    }
+
+    /**
+     * The executions checked on the executions page as items of a new version of the chosen dataset, on top of its
+     * latest version (a version made meanwhile is a conflict, in words).
+     */
+    @PostMapping("/console/datasets/from-executions")
+    String addExecutions(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) @Nullable UUID datasetId,
+            @RequestParam(name = "executionId", required = false) @Nullable List<UUID> executionIds,
+            @RequestParam(defaultValue = "false") boolean outputAsExpected,
+            Model model,
+            RedirectAttributes redirect,
+            HttpServletResponse response) {
+        if (datasetId == null) {
+            throw new PromptlineException(
+                    ErrorCode.INVALID_PARAMETER, "Choose the dataset the checked executions go into.");
+        }
+        var id = new DatasetId(datasetId);
+        String error;
+        if (executionIds == null || executionIds.isEmpty()) {
+            error = "Check at least one succeeded execution on the executions page; nothing was added.";
+            response.setStatus(400);
+        } else {
+            try {
+                int latest = datasets.get(caller, id).latestVersion();
+                datasets.addFromExecutions(caller, id, latest, executionIds, outputAsExpected);
+                redirect.addAttribute("done", "collected");
+                return "redirect:/console/datasets/" + datasetId;
+            } catch (PromptlineException refused) {
+                if (refused.code().status() >= 500 || refused.code() == ErrorCode.RESOURCE_NOT_FOUND) {
+                    throw refused;
+                }
+                error = ConsoleWords.of(refused);
+                response.setStatus(refused.code().status());
+            }
+        }
+        model.addAttribute("page", datasetPage(caller, datasetId, null, null, 1, null, null, List.of(error)));
         return "console/dataset";
     }
 

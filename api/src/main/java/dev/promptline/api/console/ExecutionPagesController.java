@@ -9,6 +9,7 @@ import dev.promptline.api.console.ExecutionViews.ExecutionRow;
 import dev.promptline.api.console.ExecutionViews.ExecutionsPage;
 import dev.promptline.api.console.ExecutionViews.MessageView;
 import dev.promptline.api.console.ExecutionViews.ScoreView;
+import dev.promptline.api.datasets.DatasetService;
 import dev.promptline.api.executions.Execution;
 import dev.promptline.api.executions.ExecutionFilter;
 import dev.promptline.api.executions.ExecutionScores;
@@ -18,6 +19,7 @@ import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
+import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.web.Page;
 import dev.promptline.api.prompts.ChatMessage;
 import dev.promptline.api.prompts.PromptId;
@@ -60,6 +62,7 @@ class ExecutionPagesController {
     private final ExecutionService executions;
     private final PromptService prompts;
     private final ModelService models;
+    private final DatasetService datasets;
     private final ObjectProvider<ExecutionScores> scores;
     private final JsonMapper json;
 
@@ -67,11 +70,13 @@ class ExecutionPagesController {
             ExecutionService executions,
             PromptService prompts,
             ModelService models,
+            DatasetService datasets,
             ObjectProvider<ExecutionScores> scores,
             JsonMapper json) {
         this.executions = executions;
         this.prompts = prompts;
         this.models = models;
+        this.datasets = datasets;
         this.scores = scores;
         this.json = json;
     }
@@ -104,6 +109,12 @@ class ExecutionPagesController {
                 .map(found -> new Choice(found.id().value().toString(), found.name()))
                 .toList();
         Names names = new Names(caller, promptChoices, modelChoices);
+        // Where checked executions can be collected, for the roles that may change a dataset.
+        List<Choice> datasetChoices = caller.role().isAtLeast(Role.MEMBER)
+                ? datasets.list(caller, null, null, MAX_CHOICES).items().stream()
+                        .map(dataset -> new Choice(dataset.id().value().toString(), dataset.name()))
+                        .toList()
+                : List.of();
         List<ExecutionRow> rows = List.of();
         String older = null;
         String token = pageToken == null || pageToken.isBlank() ? null : pageToken;
@@ -129,6 +140,7 @@ class ExecutionPagesController {
                         promptChoices,
                         modelChoices,
                         ExecutionFiltering.STATUSES,
+                        datasetChoices,
                         rows,
                         older,
                         token == null ? null : listUrl(form, null),

@@ -11,6 +11,7 @@ public final class ExecutionViews {
             List<Choice> prompts,
             List<Choice> models,
             List<String> statuses,
+            List<Choice> datasets,
             List<ExecutionRow> rows,
             @Nullable String olderUrl,
             @Nullable String newestUrl,
@@ -19,6 +20,7 @@ public final class ExecutionViews {
             prompts = List.copyOf(prompts);
             models = List.copyOf(models);
             statuses = List.copyOf(statuses);
+            datasets = List.copyOf(datasets);
             rows = List.copyOf(rows);
             errors = List.copyOf(errors);
         }
@@ -46,6 +48,11 @@ public final class ExecutionViews {
             String latency) {
         public String url() {
             return "/console/executions/" + id;
+        }
+
+        /** Only a succeeded execution can become a dataset item. */
+        public boolean collectable() {
+            return status.equals("succeeded");
         }
     }
 
@@ -82,6 +89,11 @@ public final class ExecutionViews {
 
         public String url() {
             return "/console/executions/" + id;
+        }
+
+        /** Only a succeeded execution can become a dataset item. */
+        public boolean collectable() {
+            return status.equals("succeeded");
         }
     }
 

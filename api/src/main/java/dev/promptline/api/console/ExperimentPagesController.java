@@ -5,6 +5,7 @@ import dev.promptline.api.console.ExperimentViews.ExperimentPage;
 import dev.promptline.api.console.ExperimentViews.ExperimentRow;
 import dev.promptline.api.console.ExperimentViews.ExperimentsPage;
 import dev.promptline.api.console.ExperimentViews.Progress;
+import dev.promptline.api.console.ExperimentViews.RunList;
 import dev.promptline.api.console.ExperimentViews.RunRow;
 import dev.promptline.api.console.ExperimentViews.StartForm;
 import dev.promptline.api.console.ExperimentViews.StartPage;
@@ -14,6 +15,7 @@ import dev.promptline.api.experiments.Experiment;
 import dev.promptline.api.experiments.ExperimentId;
 import dev.promptline.api.experiments.ExperimentService;
 import dev.promptline.api.experiments.ExperimentStatus;
+import dev.promptline.api.experiments.RunStatus;
 import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
@@ -48,6 +50,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The experiment pages: the list, the start form (member or above), an experiment with its progress streamed into
@@ -208,10 +211,27 @@ class ExperimentPagesController {
             @AuthenticationPrincipal Caller caller,
             @PathVariable UUID experimentId,
             @RequestParam(required = false) @Nullable String done,
+            @RequestParam(required = false) @Nullable String runStatus,
+            @RequestParam(required = false) @Nullable String runs,
+            HttpServletResponse response,
             Model model) {
-        model.addAttribute(
-                "page",
-                page(caller, new ExperimentId(experimentId), done == null ? null : NOTICES.get(done), List.of()));
+        var id = new ExperimentId(experimentId);
+        String notice = done == null ? null : NOTICES.get(done);
+        String error;
+        try {
+            RunStatus status = runStatus == null || runStatus.isBlank() ? null : RunStatus.fromValue(runStatus.strip());
+            model.addAttribute("page", page(caller, id, notice, List.of(), new RunsShown(status, runs)));
+            return "console/experiment";
+        } catch (IllegalArgumentException unknownStatus) {
+            error = "There is no run status '%s': showing every run.".formatted(runStatus);
+        } catch (PromptlineException refused) {
+            if (refused.code() != ErrorCode.INVALID_PARAMETER) {
+                throw refused;
+            }
+            error = "That link to more runs is not one this page made: showing the first runs.";
+        }
+        response.setStatus(400);
+        model.addAttribute("page", page(caller, id, notice, List.of(error), RunsShown.FIRST));
         return "console/experiment";
     }
 
@@ -314,18 +334,47 @@ class ExperimentPagesController {
             }
             response.setStatus(refused.code().status());
             model.addAttribute(
-                    "page", page(caller, new ExperimentId(experimentId), null, List.of(ConsoleWords.of(refused))));
+                    "page",
+                    page(
+                            caller,
+                            new ExperimentId(experimentId),
+                            null,
+                            List.of(ConsoleWords.of(refused)),
+                            RunsShown.FIRST));
             return "console/experiment";
         }
     }
 
-    private ExperimentPage page(Caller caller, ExperimentId id, @Nullable String notice, List<String> errors) {
+    /** Which runs the page lists: of one status or all, from a page token or the first. */
+    private record RunsShown(
+            @Nullable RunStatus status, @Nullable String pageToken) {
+        static final RunsShown FIRST = new RunsShown(null, null);
+
+        String url(ExperimentId id, @Nullable String token) {
+            var url = UriComponentsBuilder.fromPath("/console/experiments/" + id.value());
+            if (status != null) {
+                url.queryParam("runStatus", status.value());
+            }
+            if (token != null) {
+                url.queryParam("runs", token);
+            }
+            return url.toUriString() + "#runs-title";
+        }
+    }
+
+    private ExperimentPage page(
+            Caller caller, ExperimentId id, @Nullable String notice, List<String> errors, RunsShown shown) {
         Experiment experiment = experiments.get(caller.organizationId(), id);
         var lookup = names.lookup(caller);
         boolean ended = experiment.status().isTerminal() && experiment.counts().running() == 0;
-        List<RunRow> runs = experiments.runs(caller.organizationId(), id, null, null, RUNS_SHOWN).items().stream()
-                .map(ExperimentPagesController::run)
-                .toList();
+        var runPage = experiments.runs(caller.organizationId(), id, shown.status(), shown.pageToken(), RUNS_SHOWN);
+        List<RunRow> runs =
+                runPage.items().stream().map(ExperimentPagesController::run).toList();
+        var runList = new RunList(
+                shown.status() == null ? "" : shown.status().value(),
+                runs,
+                runPage.nextPageToken() == null ? null : shown.url(id, runPage.nextPageToken()),
+                shown.pageToken() == null ? null : shown.url(id, null));
         List<Choice> comparable = ended ? comparable(caller, experiment, lookup) : List.of();
         return new ExperimentPage(
                 row(experiment, lookup),
@@ -346,7 +395,7 @@ class ExperimentPagesController {
                 !experiment.status().isTerminal(),
                 ended && experiment.counts().failed() > 0,
                 comparable,
-                runs,
+                runList,
                 notice,
                 errors);
     }

@@ -98,13 +98,31 @@ public final class ExperimentViews {
             boolean cancellable,
             boolean rerunnable,
             List<Choice> comparable,
-            List<RunRow> runs,
+            RunList runs,
             @Nullable String notice,
             List<String> errors) {
         public ExperimentPage {
             comparable = List.copyOf(comparable);
-            runs = List.copyOf(runs);
             errors = List.copyOf(errors);
+        }
+    }
+
+    /**
+     * A page of an experiment's runs in item order.
+     *
+     * @param status the run status they are narrowed to, or empty for all
+     * @param nextUrl the next page, if there is one
+     * @param firstUrl the first page, when this is not it
+     */
+    public record RunList(
+            String status,
+            List<RunRow> rows,
+            @Nullable String nextUrl,
+            @Nullable String firstUrl) {
+        public static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
+
+        public RunList {
+            rows = List.copyOf(rows);
         }
     }
 
@@ -156,10 +174,28 @@ public final class ExperimentViews {
             String latency,
             @Nullable String executionUrl) {}
 
+    /**
+     * @param show which items the tables list (a {@code shows} value)
+     */
     public record ComparisonPage(
-            ExperimentRow baseline, ExperimentRow candidate, String dataset, List<MetricView> metrics) {
+            ExperimentRow baseline,
+            ExperimentRow candidate,
+            String dataset,
+            String show,
+            List<Choice> shows,
+            List<MetricView> metrics) {
         public ComparisonPage {
+            shows = List.copyOf(shows);
             metrics = List.copyOf(metrics);
+        }
+
+        /** What the tables list, in words. */
+        public String showLabel() {
+            return shows.stream()
+                    .filter(choice -> choice.value().equals(show))
+                    .map(Choice::label)
+                    .findFirst()
+                    .orElse(show);
         }
     }
 
@@ -167,6 +203,7 @@ public final class ExperimentViews {
      * One evaluator compared, as the REST API's compare gives it, in words.
      *
      * @param verdict whether the difference is significant, in a sentence
+     * @param matching how many items the page's choice selects; {@code items} holds at most the first 1,000
      */
     public record MetricView(
             String name,
@@ -182,6 +219,7 @@ public final class ExperimentViews {
             int improvements,
             int regressions,
             int unchanged,
+            int matching,
             List<ItemView> items) {
         public MetricView {
             items = List.copyOf(items);

@@ -37,7 +37,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The leaderboard pages: the benchmarks, and a benchmark's leaderboard (every prompt version x model that ran on it,
  * best first by a metric), read through {@link BenchmarkService#leaderboard} as {@code GET
- * /api/v1/benchmarks/{id}/leaderboard} is. Read-only: benchmarks are made through the API.
+ * /api/v1/benchmarks/{id}/leaderboard} is. Benchmarks are made by {@link NewBenchmarkController} or the API.
  */
 // Pages, not API: kept out of the OpenAPI document.
 @Hidden

@@ -1,8 +1,11 @@
 package dev.promptline.api.console;
 
 import dev.promptline.api.console.AccessViews.Choice;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.MultiValueMap;
 
 /** What the leaderboard pages show, already in words: the benchmarks, and one benchmark's ranking. */
 public final class LeaderboardViews {
@@ -72,4 +75,63 @@ public final class LeaderboardViews {
     }
 
     private LeaderboardViews() {}
+
+    /** The new benchmark form as typed; empty for not given. {@code directions} is "lower" or "higher" by evaluator. */
+    public record NewBenchmarkForm(
+            String name,
+            String description,
+            String datasetId,
+            String datasetVersion,
+            List<String> evaluatorIds,
+            Map<String, String> directions,
+            String rankBy) {
+        public static final NewBenchmarkForm EMPTY = new NewBenchmarkForm("", "", "", "", List.of(), Map.of(), "");
+
+        public NewBenchmarkForm {
+            evaluatorIds = List.copyOf(evaluatorIds);
+            directions = Map.copyOf(directions);
+        }
+
+        static NewBenchmarkForm of(MultiValueMap<String, String> posted) {
+            List<String> checked = posted.getOrDefault("evaluatorId", List.of()).stream()
+                    .map(String::strip)
+                    .filter(id -> !id.isEmpty())
+                    .distinct()
+                    .toList();
+            Map<String, String> directions = new HashMap<>();
+            for (String id : checked) {
+                directions.put(id, "lower".equals(field(posted, "direction-" + id)) ? "lower" : "higher");
+            }
+            return new NewBenchmarkForm(
+                    field(posted, "name"),
+                    field(posted, "description"),
+                    field(posted, "datasetId"),
+                    field(posted, "datasetVersion"),
+                    checked,
+                    directions,
+                    field(posted, "rankBy"));
+        }
+
+        public boolean checked(String evaluatorId) {
+            return evaluatorIds.contains(evaluatorId);
+        }
+
+        public String direction(String evaluatorId) {
+            return directions.getOrDefault(evaluatorId, "higher");
+        }
+
+        private static String field(MultiValueMap<String, String> posted, String name) {
+            String value = posted.getFirst(name);
+            return value == null ? "" : value.strip();
+        }
+    }
+
+    public record NewBenchmarkPage(
+            NewBenchmarkForm form, List<Choice> datasets, List<Choice> evaluators, List<String> errors) {
+        public NewBenchmarkPage {
+            datasets = List.copyOf(datasets);
+            evaluators = List.copyOf(evaluators);
+            errors = List.copyOf(errors);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -48,6 +49,21 @@ final class ConsoleClient {
         var fields = new LinkedHashMap<>(form);
         fields.put("_csrf", csrf);
         return postRaw(path, fields, Map.of());
+    }
+
+    /** Posts a form with a field that repeats (checked boxes of one name), with the CSRF token of the last page. */
+    HttpResponse<String> post(String path, Map<String, String> form, String repeated, List<String> values) {
+        var fields = new LinkedHashMap<>(form);
+        fields.put("_csrf", csrf);
+        String body = encode(fields)
+                + values.stream()
+                        .map(value -> "&" + URLEncoder.encode(repeated, StandardCharsets.UTF_8) + "="
+                                + URLEncoder.encode(value, StandardCharsets.UTF_8))
+                        .collect(Collectors.joining());
+        return send(request(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     /** Posts a form as htmx would: the CSRF token of the last page read, and these headers. */

@@ -2,6 +2,7 @@ package dev.promptline.api.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.promptline.api.executions.ExecutionTrends;
 import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.Registry;
@@ -80,6 +81,23 @@ class ConsoleDashboardIT extends AuthenticatedApi {
         String byPrompt = page.substring(page.indexOf("id=\"by-prompt\""), page.indexOf("id=\"by-model-title\""));
         assertThat(byPrompt).contains(promptName, "<td data-label=\"Executions\">4</td>", "25.0%", "$0.5");
         assertThat(page.substring(page.indexOf("id=\"by-model\""))).contains("echo-");
+    }
+
+    @Test
+    void theLastHourIsExactToTheViewWhileTheLastDaysFiguresAreSharedForAFewSeconds() {
+        record(Duration.ofMinutes(5), "succeeded", 200, "0.25");
+        String first = browser.get("/console/dashboard").body();
+        assertThat(figure(first, "Executions, last hour")).isEqualTo("1");
+        assertThat(figure(first, "Cost, last 24 hours")).isEqualTo("$0.25");
+        assertThat(first).contains("may be up to 15 seconds behind");
+
+        record(Duration.ofMinutes(2), "succeeded", 300, "0.5");
+        String next = browser.get("/console/dashboard").body();
+
+        assertThat(figure(next, "Executions, last hour")).isEqualTo("2");
+        assertThat(figure(next, "Cost, last 24 hours"))
+                .as("read again at most %s after the first view", ExecutionTrends.LAST_DAY_KEPT)
+                .isEqualTo("$0.25");
     }
 
     @Test

@@ -8,12 +8,15 @@ import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.Registry;
 import dev.promptline.runtime.testing.FakeProvider;
 import dev.promptline.runtime.testing.Reply;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +152,58 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
     }
 
     @Test
+    void checkedExecutionsBecomeItemsOfANewVersionOfTheChosenDataset() {
+        String prompt = registry.prompt(registry.echoModel(), "{{answer}}");
+        List<String> ran = List.of("Paris", "Rome").stream()
+                .map(answer -> Http.json(http.postJson(
+                                "/api/v1/prompts/" + prompt + "/execute",
+                                "{\"variables\": {\"answer\": \"%s\"}}".formatted(answer),
+                                owner))
+                        .get("id")
+                        .asString())
+                .toList();
+        String dataset = dataset(item("Berlin", "Berlin"));
+
+        String list = browser.get("/console/executions").body();
+        assertThat(list).contains("id=\"add-to-dataset\"", "collect-" + ran.get(0), "collect-" + ran.get(1), dataset);
+        var added = browser.post(
+                "/console/datasets/from-executions",
+                Map.of("datasetId", dataset, "outputAsExpected", "true"),
+                "executionId",
+                ran);
+
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(302);
+        assertThat(versions(dataset)).isEqualTo(2);
+        String page =
+                browser.get("/console/datasets/" + dataset + "?done=collected").body();
+        assertThat(page).contains("The checked executions are added as a new version.", "answer: Paris", "Rome");
+        assertThat(jdbc.sql("""
+                                SELECT count(*) FROM dataset_items
+                                WHERE dataset_id = ? AND added_in_version = 2 AND source_execution_id IS NOT NULL
+                                  AND expected_output IN ('Paris', 'Rome')
+                                """)
+                        .param(UUID.fromString(dataset))
+                        .query(Integer.class)
+                        .single())
+                .as("their outputs as expected outputs")
+                .isEqualTo(2);
+
+        var nothingChecked = browser.post("/console/datasets/from-executions", Map.of("datasetId", dataset));
+        assertThat(nothingChecked.statusCode()).isEqualTo(400);
+        assertThat(nothingChecked.body()).contains("Check at least one succeeded execution");
+        String unknown = UUID.randomUUID().toString();
+        var refused = browser.post(
+                "/console/datasets/from-executions", Map.of("datasetId", dataset), "executionId", List.of(unknown));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains(unknown);
+        assertThat(versions(dataset)).as("nothing more added").isEqualTo(2);
+
+        var viewer = new ConsoleClient(port);
+        viewer.signIn(acme.member("viewer").key());
+        assertThat(viewer.get("/console/executions").body()).doesNotContain("add-to-dataset", "collect-");
+    }
+
+    @Test
     void anExperimentStartedFromTheFormRunsToItsSummaryAndItsPageShowsIt() {
         String prompt = registry.prompt(registry.echoModel(), "{{answer}}");
         String dataset = dataset(item("Paris", "Paris"), item("Berlin", "Berlin"), item("Rome", "Madrid"));
@@ -213,6 +268,11 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
 
         String page = browser.get("/console/experiments/" + id).body();
         assertThat(page).contains("1 run failed.", "rerun-failed", "<span class=\"status failed\">failed</span>");
+        String failedOnly =
+                browser.get("/console/experiments/" + id + "?runStatus=failed").body();
+        assertThat(failedOnly)
+                .contains("<span class=\"status failed\">failed</span>", "<option value=\"failed\" selected>")
+                .doesNotContain("<span class=\"status succeeded\">");
         var rerun = browser.post("/console/experiments/" + id + "/rerun", Map.of());
 
         assertThat(rerun.statusCode()).as(rerun.body()).isEqualTo(302);
@@ -227,6 +287,33 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
         var nothingFailed = browser.post("/console/experiments/" + id + "/rerun", Map.of());
         assertThat(nothingFailed.statusCode()).isEqualTo(409);
         assertThat(nothingFailed.body()).contains("has no failed runs to run again");
+    }
+
+    @Test
+    void anExperimentsRunsPageThroughInItemOrderAndAWrongStatusOrLinkIsSaidInWords() {
+        String prompt = registry.prompt(registry.echoModel(), "{{answer}}");
+        String[] items = IntStream.range(0, 51)
+                .mapToObj(i -> item("answer-%02d".formatted(i), "answer-%02d".formatted(i)))
+                .toArray(String[]::new);
+        String id = startByApi(prompt, dataset(items), exactMatch());
+        awaitEnded(id);
+
+        String first = browser.get("/console/experiments/" + id).body();
+        assertThat(first).contains("answer-00", "answer-49").doesNotContain("answer-50", "id=\"first-runs\"");
+        String second = browser.get(link(first, "next-runs")).body();
+        assertThat(second).contains("answer-50", "id=\"first-runs\"").doesNotContain("answer-49", "id=\"next-runs\"");
+        assertThat(browser.get(link(second, "first-runs")).body()).contains("answer-00");
+        assertThat(browser.get("/console/experiments/" + id + "?runStatus=failed")
+                        .body())
+                .contains("No failed run.")
+                .doesNotContain("id=\"next-runs\"");
+
+        var unknown = browser.get("/console/experiments/" + id + "?runStatus=finished");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("There is no run status 'finished'", "answer-00");
+        var forged = browser.get("/console/experiments/" + id + "?runs=not-a-token");
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.body()).contains("That link to more runs is not one this page made", "answer-00");
     }
 
     @Test
@@ -274,6 +361,16 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
                 .contains("<tr class=\"regressed\">", "wrong", "<span class=\"change regressed\">regressed</span>");
         assertThat(page.split("<tr class=\"regressed\">", -1)).hasSize(2);
         assertThat(page.split("<tr class=\"unchanged\">", -1)).hasSize(3);
+        String pair = "/console/experiments/compare?baseline=" + baseline + "&candidate=" + candidate;
+        String regressions = browser.get(pair + "&show=regressed").body();
+        assertThat(regressions).contains("<tr class=\"regressed\">", "<option value=\"regressed\" selected>");
+        assertThat(regressions).doesNotContain("<tr class=\"unchanged\">");
+        assertThat(browser.get(pair + "&show=improved").body())
+                .contains("No item is among the improvements.", "-0.333")
+                .doesNotContain("<tr class=");
+        var unknown = browser.get(pair + "&show=worst");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("'worst' is none of them");
 
         String worse = startByApi(registry.prompt(registry.echoModel(), "{{answer}}!"), dataset, evaluator);
         awaitEnded(worse);
@@ -319,6 +416,50 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
     }
 
     @Test
+    void aBenchmarkIsCreatedFromItsFormAndItsFirstRowsAreTheExperimentsThatAlreadyRan() {
+        String dataset = dataset(item("a", "a"), item("b", "b"));
+        String exact = exactMatch();
+        String other = exactMatch();
+        String ran = startByApi(registry.prompt(registry.echoModel(), "{{answer}}"), dataset, exact);
+        awaitEnded(ran);
+        assertThat(browser.get("/console/leaderboards").body()).contains("id=\"new-benchmark\"");
+        String form = browser.get("/console/leaderboards/new").body();
+        assertThat(form).contains("new-benchmark-form", dataset, exact, other);
+
+        var missing = browser.post("/console/leaderboards", Map.of("name", "", "datasetId", dataset));
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(missing.body())
+                .contains("The benchmark was not created", "The name is required", "Check at least one evaluator");
+        var noSuchVersion = browser.post(
+                "/console/leaderboards",
+                Map.of("name", "two", "datasetId", dataset, "datasetVersion", "9", "evaluatorId", exact));
+        assertThat(noSuchVersion.statusCode()).isEqualTo(422);
+        assertThat(noSuchVersion.body()).contains("The benchmark was not created");
+        assertThat(benchmarkCount()).as("nothing stored").isZero();
+
+        var created = browser.post(
+                "/console/leaderboards",
+                Map.of(
+                        "name",
+                        "letters",
+                        "description",
+                        "Two letters",
+                        "datasetId",
+                        dataset,
+                        "evaluatorId",
+                        exact,
+                        "direction-" + exact,
+                        "higher"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(302);
+        String board = browser.get(
+                        URI.create(created.headers().firstValue("Location").orElseThrow())
+                                .getPath())
+                .body();
+        assertThat(board).contains("letters", "Ranked by exact-", "1.000 (95% CI", "<td data-label=\"Rank\">1</td>");
+        assertThat(benchmarkCount()).isEqualTo(1);
+    }
+
+    @Test
     void aViewerReadsEveryPageButSeesNoWriteActionAndIsRefusedAForgedChange() {
         String prompt = registry.prompt(registry.echoModel(), "{{answer}}");
         String dataset = dataset(item("a", "a"));
@@ -340,9 +481,20 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
             assertThat(response.body())
                     .as(path)
                     .doesNotContain(
-                            "dataset-form", "upload-form", "new-experiment", "cancel-experiment", "rerun-failed");
+                            "dataset-form",
+                            "upload-form",
+                            "new-experiment",
+                            "cancel-experiment",
+                            "rerun-failed",
+                            "new-benchmark");
         }
         assertThat(viewer.get("/console/experiments/new").statusCode()).isEqualTo(403);
+        assertThat(viewer.get("/console/leaderboards/new").statusCode()).isEqualTo(403);
+        assertThat(viewer.post(
+                                "/console/leaderboards",
+                                Map.of("name", "forged", "datasetId", dataset, "evaluatorId", evaluator))
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(viewer.post("/console/datasets", Map.of("name", "forged")).statusCode())
                 .isEqualTo(403);
         assertThat(viewer.postFile(
@@ -408,6 +560,14 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
         return matcher.group(1);
     }
 
+    /** The path of the page's link with this id, as the browser would follow it. */
+    private static String link(String page, String id) {
+        var matcher = Pattern.compile("href=\"([^\"]+)\" id=\"" + id + "\"").matcher(page);
+        assertThat(matcher.find()).as(id).isTrue();
+        String href = matcher.group(1).replace("&amp;", "&");
+        return href.contains("#") ? href.substring(0, href.indexOf('#')) : href;
+    }
+
     private void awaitEnded(String id) {
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
@@ -463,6 +623,13 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
     private int items(String dataset) {
         return jdbc.sql("SELECT count(*) FROM dataset_items WHERE dataset_id = ?")
                 .param(UUID.fromString(dataset))
+                .query(Integer.class)
+                .single();
+    }
+
+    private int benchmarkCount() {
+        return jdbc.sql("SELECT count(*) FROM benchmarks WHERE organization_id = ?")
+                .param(acme.organizationId)
                 .query(Integer.class)
                 .single();
     }
