@@ -50,9 +50,6 @@ public final class AccessViews {
         }
     }
 
-    /** An option of a select: its value and what it shows. */
-    public record Choice(String value, String label) {}
-
     /** A key as listed: its prefix, never its secret. {@code status} is active, expired or revoked. */
     public record KeyRow(
             String id,

@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.AccessViews.IssuedKeyPage;
 import dev.promptline.api.console.AccessViews.KeyForm;
 import dev.promptline.api.console.AccessViews.KeyRow;

@@ -3,7 +3,6 @@ package dev.promptline.api.console;
 import dev.promptline.api.budgets.BudgetPeriod;
 import dev.promptline.api.budgets.BudgetWindow;
 import dev.promptline.api.budgets.Budgets;
-import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.BudgetViews.BudgetForm;
 import dev.promptline.api.console.BudgetViews.BudgetRow;
 import dev.promptline.api.console.BudgetViews.BudgetsPage;

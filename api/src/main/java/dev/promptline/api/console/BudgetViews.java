@@ -9,7 +9,7 @@ public final class BudgetViews {
 
     public record BudgetsPage(
             List<BudgetRow> rows,
-            List<AccessViews.Choice> scopes,
+            List<Choice> scopes,
             BudgetForm form,
             @Nullable String notice,
             List<String> errors) {

@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.ExperimentViews.ComparisonPage;
 import dev.promptline.api.console.ExperimentViews.ItemView;
 import dev.promptline.api.console.ExperimentViews.MetricView;

@@ -4,7 +4,6 @@ import dev.promptline.api.console.DashboardViews.Chart;
 import dev.promptline.api.console.DashboardViews.DashboardPage;
 import dev.promptline.api.console.DashboardViews.Figure;
 import dev.promptline.api.console.DashboardViews.ShareRow;
-import dev.promptline.api.console.ExecutionViews.Choice;
 import dev.promptline.api.executions.ExecutionTrends;
 import dev.promptline.api.executions.ExecutionTrends.Bucket;
 import dev.promptline.api.executions.ExecutionTrends.Day;
@@ -12,9 +11,7 @@ import dev.promptline.api.executions.ExecutionTrends.LastDay;
 import dev.promptline.api.executions.ExecutionTrends.LastHour;
 import dev.promptline.api.executions.ExecutionTrends.Point;
 import dev.promptline.api.executions.ExecutionTrends.Share;
-import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.tenancy.Caller;
-import dev.promptline.api.prompts.PromptService;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
@@ -44,7 +41,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Hidden
 @Controller
 class DashboardController {
-    private static final int MAX_CHOICES = 100;
     private static final int TOP = 10;
     private static final DateTimeFormatter MINUTE =
             DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
@@ -52,14 +48,12 @@ class DashboardController {
             DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     private final ExecutionTrends trends;
-    private final PromptService prompts;
-    private final ModelService models;
+    private final ConsoleChoices choices;
     private final JsonMapper json;
 
-    DashboardController(ExecutionTrends trends, PromptService prompts, ModelService models, JsonMapper json) {
+    DashboardController(ExecutionTrends trends, ConsoleChoices choices, JsonMapper json) {
         this.trends = trends;
-        this.prompts = prompts;
-        this.models = models;
+        this.choices = choices;
         this.json = json;
     }
 
@@ -70,12 +64,8 @@ class DashboardController {
             @RequestParam(required = false) @Nullable String modelId,
             HttpServletResponse response,
             Model model) {
-        List<Choice> promptChoices = prompts.list(caller, null, null, null, null, MAX_CHOICES).items().stream()
-                .map(prompt -> new Choice(prompt.id().value().toString(), prompt.name()))
-                .toList();
-        List<Choice> modelChoices = models.list(caller, null, null, null, MAX_CHOICES).items().stream()
-                .map(found -> new Choice(found.id().value().toString(), found.name()))
-                .toList();
+        List<Choice> promptChoices = choices.prompts(caller);
+        List<Choice> modelChoices = choices.models(caller, false);
         String error = null;
         UUID prompt = uuid(promptId);
         UUID answering = uuid(modelId);

@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.ExecutionViews.Choice;
 import dev.promptline.api.executions.ExecutionTrends;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,6 @@
 package dev.promptline.api.console;
 
 import dev.promptline.api.console.ExecutionViews.AttemptView;
-import dev.promptline.api.console.ExecutionViews.Choice;
 import dev.promptline.api.console.ExecutionViews.Detail;
 import dev.promptline.api.console.ExecutionViews.ExecutionFilters;
 import dev.promptline.api.console.ExecutionViews.ExecutionPage;
@@ -9,7 +8,6 @@ import dev.promptline.api.console.ExecutionViews.ExecutionRow;
 import dev.promptline.api.console.ExecutionViews.ExecutionsPage;
 import dev.promptline.api.console.ExecutionViews.MessageView;
 import dev.promptline.api.console.ExecutionViews.ScoreView;
-import dev.promptline.api.datasets.DatasetService;
 import dev.promptline.api.executions.Execution;
 import dev.promptline.api.executions.ExecutionFilter;
 import dev.promptline.api.executions.ExecutionScores;
@@ -57,12 +55,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Controller
 class ExecutionPagesController {
     private static final int PAGE_SIZE = 25;
-    private static final int MAX_CHOICES = 200;
 
     private final ExecutionService executions;
     private final PromptService prompts;
     private final ModelService models;
-    private final DatasetService datasets;
+    private final ConsoleChoices choices;
     private final ObjectProvider<ExecutionScores> scores;
     private final JsonMapper json;
 
@@ -70,13 +67,13 @@ class ExecutionPagesController {
             ExecutionService executions,
             PromptService prompts,
             ModelService models,
-            DatasetService datasets,
+            ConsoleChoices choices,
             ObjectProvider<ExecutionScores> scores,
             JsonMapper json) {
         this.executions = executions;
         this.prompts = prompts;
         this.models = models;
-        this.datasets = datasets;
+        this.choices = choices;
         this.scores = scores;
         this.json = json;
     }
@@ -102,19 +99,11 @@ class ExecutionPagesController {
                 ExecutionFiltering.strip(to));
         var errors = new ArrayList<String>();
         ExecutionFilter filter = ExecutionFiltering.read(form, errors);
-        List<Choice> promptChoices = prompts.list(caller, null, null, null, null, MAX_CHOICES).items().stream()
-                .map(prompt -> new Choice(prompt.id().value().toString(), prompt.name()))
-                .toList();
-        List<Choice> modelChoices = models.list(caller, null, null, null, MAX_CHOICES).items().stream()
-                .map(found -> new Choice(found.id().value().toString(), found.name()))
-                .toList();
+        List<Choice> promptChoices = choices.prompts(caller);
+        List<Choice> modelChoices = choices.models(caller, false);
         Names names = new Names(caller, promptChoices, modelChoices);
         // Where checked executions can be collected, for the roles that may change a dataset.
-        List<Choice> datasetChoices = caller.role().isAtLeast(Role.MEMBER)
-                ? datasets.list(caller, null, null, MAX_CHOICES).items().stream()
-                        .map(dataset -> new Choice(dataset.id().value().toString(), dataset.name()))
-                        .toList()
-                : List.of();
+        List<Choice> datasetChoices = caller.role().isAtLeast(Role.MEMBER) ? choices.datasets(caller) : List.of();
         List<ExecutionRow> rows = List.of();
         String older = null;
         String token = pageToken == null || pageToken.isBlank() ? null : pageToken;

@@ -34,9 +34,6 @@ public final class ExecutionViews {
         }
     }
 
-    /** An option of a select: its value and what it shows. */
-    public record Choice(String value, String label) {}
-
     public record ExecutionRow(
             String id,
             String createdAt,

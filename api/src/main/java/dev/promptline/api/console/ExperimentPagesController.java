@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.ExperimentViews.ExperimentPage;
 import dev.promptline.api.console.ExperimentViews.ExperimentRow;
 import dev.promptline.api.console.ExperimentViews.ExperimentsPage;
@@ -9,14 +8,11 @@ import dev.promptline.api.console.ExperimentViews.RunList;
 import dev.promptline.api.console.ExperimentViews.RunRow;
 import dev.promptline.api.console.ExperimentViews.StartForm;
 import dev.promptline.api.console.ExperimentViews.StartPage;
-import dev.promptline.api.datasets.DatasetService;
-import dev.promptline.api.evaluations.EvaluatorService;
 import dev.promptline.api.experiments.Experiment;
 import dev.promptline.api.experiments.ExperimentId;
 import dev.promptline.api.experiments.ExperimentService;
 import dev.promptline.api.experiments.ExperimentStatus;
 import dev.promptline.api.experiments.RunStatus;
-import dev.promptline.api.models.ModelService;
 import dev.promptline.api.platform.errors.ErrorCode;
 import dev.promptline.api.platform.errors.PromptlineException;
 import dev.promptline.api.platform.tenancy.Caller;
@@ -77,9 +73,7 @@ class ExperimentPagesController {
 
     private final ExperimentService experiments;
     private final PromptService prompts;
-    private final ModelService models;
-    private final DatasetService datasets;
-    private final EvaluatorService evaluators;
+    private final ConsoleChoices choices;
     private final EvaluationNames names;
     private final Shells shells;
     private final TemplateEngine templates;
@@ -87,17 +81,13 @@ class ExperimentPagesController {
     ExperimentPagesController(
             ExperimentService experiments,
             PromptService prompts,
-            ModelService models,
-            DatasetService datasets,
-            EvaluatorService evaluators,
+            ConsoleChoices choices,
             EvaluationNames names,
             Shells shells,
             TemplateEngine templates) {
         this.experiments = experiments;
         this.prompts = prompts;
-        this.models = models;
-        this.datasets = datasets;
-        this.evaluators = evaluators;
+        this.choices = choices;
         this.names = names;
         this.shells = shells;
         this.templates = templates;
@@ -447,26 +437,13 @@ class ExperimentPagesController {
                                                                 .sorted()
                                                                 .collect(Collectors.joining(", ")))))
                 .toList();
-        List<Choice> modelChoices = models.list(caller, null, true, null, CHOICES).items().stream()
-                .map(found -> new Choice(found.id().value().toString(), found.name()))
-                .toList();
-        List<Choice> datasetChoices = datasets.list(caller, null, null, CHOICES).items().stream()
-                .map(dataset -> new Choice(
-                        dataset.id().value().toString(),
-                        "%s (newest v%d, %d items)"
-                                .formatted(dataset.name(), dataset.latestVersion(), dataset.itemCount())))
-                .toList();
-        List<Choice> evaluatorChoices =
-                evaluators.list(caller.organizationId(), null, null, null, CHOICES).items().stream()
-                        .map(evaluator -> new Choice(
-                                evaluator.id().value().toString(),
-                                "%s (%s, v%d)"
-                                        .formatted(
-                                                evaluator.name(),
-                                                evaluator.type(),
-                                                evaluator.latest().version())))
-                        .toList();
-        return new StartPage(promptChoices, modelChoices, datasetChoices, evaluatorChoices, form, errors);
+        return new StartPage(
+                promptChoices,
+                choices.models(caller, true),
+                choices.datasets(caller),
+                choices.evaluators(caller),
+                form,
+                errors);
     }
 
     static ExperimentRow row(Experiment experiment, EvaluationNames.Lookup lookup) {

@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

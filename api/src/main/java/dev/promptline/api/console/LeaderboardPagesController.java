@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.LeaderboardViews.BenchmarkRow;
 import dev.promptline.api.console.LeaderboardViews.BenchmarksPage;
 import dev.promptline.api.console.LeaderboardViews.LeaderboardPage;

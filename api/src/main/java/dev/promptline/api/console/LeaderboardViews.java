@@ -1,6 +1,5 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

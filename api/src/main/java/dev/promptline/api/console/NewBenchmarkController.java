@@ -1,11 +1,9 @@
 package dev.promptline.api.console;
 
-import dev.promptline.api.console.AccessViews.Choice;
 import dev.promptline.api.console.LeaderboardViews.NewBenchmarkForm;
 import dev.promptline.api.console.LeaderboardViews.NewBenchmarkPage;
 import dev.promptline.api.datasets.DatasetId;
 import dev.promptline.api.datasets.DatasetService;
-import dev.promptline.api.evaluations.EvaluatorService;
 import dev.promptline.api.leaderboards.BenchmarkService;
 import dev.promptline.api.leaderboards.BenchmarkService.MetricRequest;
 import dev.promptline.api.leaderboards.Direction;
@@ -35,16 +33,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Hidden
 @Controller
 class NewBenchmarkController {
-    private static final int CHOICES = 200;
-
     private final BenchmarkService benchmarks;
     private final DatasetService datasets;
-    private final EvaluatorService evaluators;
+    private final ConsoleChoices choices;
 
-    NewBenchmarkController(BenchmarkService benchmarks, DatasetService datasets, EvaluatorService evaluators) {
+    NewBenchmarkController(BenchmarkService benchmarks, DatasetService datasets, ConsoleChoices choices) {
         this.benchmarks = benchmarks;
         this.datasets = datasets;
-        this.evaluators = evaluators;
+        this.choices = choices;
     }
 
     @GetMapping("/console/leaderboards/new")
@@ -105,23 +101,7 @@ class NewBenchmarkController {
     }
 
     private NewBenchmarkPage page(Caller caller, NewBenchmarkForm form, List<String> errors) {
-        List<Choice> datasetChoices = datasets.list(caller, null, null, CHOICES).items().stream()
-                .map(dataset -> new Choice(
-                        dataset.id().value().toString(),
-                        "%s (newest v%d, %d items)"
-                                .formatted(dataset.name(), dataset.latestVersion(), dataset.itemCount())))
-                .toList();
-        List<Choice> evaluatorChoices =
-                evaluators.list(caller.organizationId(), null, null, null, CHOICES).items().stream()
-                        .map(evaluator -> new Choice(
-                                evaluator.id().value().toString(),
-                                "%s (%s, v%d)"
-                                        .formatted(
-                                                evaluator.name(),
-                                                evaluator.type(),
-                                                evaluator.latest().version())))
-                        .toList();
-        return new NewBenchmarkPage(form, datasetChoices, evaluatorChoices, errors);
+        return new NewBenchmarkPage(form, choices.datasets(caller), choices.evaluators(caller), errors);
     }
 
     private static Direction direction(String value) {
