@@ -24,6 +24,11 @@ public final class ExecutionViews {
             rows = List.copyOf(rows);
             errors = List.copyOf(errors);
         }
+
+        /** Whether the rows can be checked into a dataset: there is one, and the role may change it. */
+        public boolean collecting() {
+            return !datasets.isEmpty();
+        }
     }
 
     /** The filter form's fields as typed; empty for any. Times are UTC, as a datetime-local field writes them. */
