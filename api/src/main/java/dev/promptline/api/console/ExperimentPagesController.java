@@ -207,18 +207,25 @@ class ExperimentPagesController {
             Model model) {
         var id = new ExperimentId(experimentId);
         String notice = done == null ? null : NOTICES.get(done);
-        String error;
-        try {
-            RunStatus status = runStatus == null || runStatus.isBlank() ? null : RunStatus.fromValue(runStatus.strip());
-            model.addAttribute("page", page(caller, id, notice, List.of(), new RunsShown(status, runs)));
-            return "console/experiment";
-        } catch (IllegalArgumentException unknownStatus) {
-            error = "There is no run status '%s': showing every run.".formatted(runStatus);
-        } catch (PromptlineException refused) {
-            if (refused.code() != ErrorCode.INVALID_PARAMETER) {
-                throw refused;
+        String error = null;
+        RunStatus status = null;
+        if (runStatus != null && !runStatus.isBlank()) {
+            try {
+                status = RunStatus.fromValue(runStatus.strip());
+            } catch (IllegalArgumentException unknown) {
+                error = "There is no run status '%s': showing every run.".formatted(runStatus.strip());
             }
-            error = "That link to more runs is not one this page made: showing the first runs.";
+        }
+        if (error == null) {
+            try {
+                model.addAttribute("page", page(caller, id, notice, List.of(), new RunsShown(status, runs)));
+                return "console/experiment";
+            } catch (PromptlineException refused) {
+                if (refused.code() != ErrorCode.INVALID_PARAMETER) {
+                    throw refused;
+                }
+                error = "That link to more runs is not one this page made: showing the first runs.";
+            }
         }
         response.setStatus(400);
         model.addAttribute("page", page(caller, id, notice, List.of(error), RunsShown.FIRST));

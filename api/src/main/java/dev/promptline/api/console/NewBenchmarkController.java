@@ -13,7 +13,6 @@ import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -119,7 +118,7 @@ class NewBenchmarkController {
 
     private static @Nullable UUID uuid(String value) {
         try {
-            return value.isEmpty() ? null : UUID.fromString(value.toLowerCase(Locale.ROOT));
+            return value.isEmpty() ? null : UUID.fromString(value);
         } catch (IllegalArgumentException e) {
             return null;
         }
