@@ -1,6 +1,10 @@
 package dev.promptline.api.console;
 
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.resource.LiteWebJarsResourceResolver;
@@ -8,10 +12,18 @@ import org.springframework.web.servlet.resource.LiteWebJarsResourceResolver;
 /**
  * The console's static files, all from the jar: its own stylesheet, and htmx and its SSE extension from their WebJars
  * under version-free paths ({@code /console/assets/vendor/htmx.org/dist/htmx.min.js}), so a version bump in the POM
- * needs no template change.
+ * needs no template change; and its error page for the refusals that happen before any controller.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleWebConfiguration implements WebMvcConfigurer {
+    @Bean
+    FilterRegistrationBean<ConsoleErrorDispatchFilter> consoleErrorDispatchFilter(ConsoleErrorPages pages) {
+        var registration = new FilterRegistrationBean<>(new ConsoleErrorDispatchFilter(pages));
+        registration.setDispatcherTypes(DispatcherType.ERROR);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
         registry.addResourceHandler("/console/assets/vendor/**")

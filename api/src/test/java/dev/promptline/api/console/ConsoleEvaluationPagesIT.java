@@ -44,6 +44,7 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
     static void providersOnLoopback(DynamicPropertyRegistry registry) {
         registry.add("promptline.models.allowed-hosts", () -> "127.0.0.1");
         registry.add("promptline.runtime.allowed-hosts", () -> "127.0.0.1");
+        registry.add("promptline.web.max-upload-size", () -> "64KB");
     }
 
     @AfterAll
@@ -147,6 +148,20 @@ class ConsoleEvaluationPagesIT extends AuthenticatedApi {
                 "{\"input\": {\"answer\": \"b\"}}\n".getBytes(StandardCharsets.UTF_8),
                 true);
         assertThat(stale.statusCode()).isEqualTo(409);
+        byte[] oversized = "{\"input\": {\"answer\": \"b\"}}\n".repeat(4_000).getBytes(StandardCharsets.UTF_8);
+        var tooLarge = browser.postFile(
+                "/console/datasets/" + id + "/upload",
+                Map.of("baseVersion", "1"),
+                "file",
+                "big.jsonl",
+                oversized,
+                true);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(tooLarge.body())
+                .as("the console's error page, in words, not problem JSON")
+                .contains("The upload exceeds the limit of 65536 bytes", "MAX_UPLOAD_SIZE", "</html>");
         assertThat(versions(id)).isEqualTo(1);
         assertThat(items(id)).isEqualTo(1);
     }
