@@ -84,7 +84,7 @@ public class BenchmarkService {
                 organizationId, name, description, datasetId, datasetVersion, metrics, ranking, caller.userId());
         Benchmark benchmark = benchmarks.find(organizationId, id).orElseThrow(() -> notFound(id));
         // Experiments that already ran on it are its first entries.
-        results.getObject().backfill(organizationId, benchmark);
+        makeUpEntries(organizationId, benchmark);
         return benchmark;
     }
 
@@ -122,7 +122,7 @@ public class BenchmarkService {
         Benchmark.Metric metric = rankingMetric(benchmark, evaluatorId);
         String generation = cache.generation(id);
         // Makes up an entry missed when a replica stopped between an experiment's end and its entry.
-        results.getObject().backfill(organizationId, benchmark);
+        makeUpEntries(organizationId, benchmark);
         List<LeaderboardEntry> entries = benchmarks.entries(organizationId, id);
         cache.store(benchmark, entries, generation);
         List<LeaderboardEntry> ranked = entries.stream()
@@ -153,13 +153,16 @@ public class BenchmarkService {
     }
 
     /**
-     * A prompt version's entries on the benchmark (one per model), newest first; read from PostgreSQL after making up
-     * the entries of completed experiments: an experiment reads as completed a moment before its end event writes its
-     * entry, and a gate that judged in that moment would refuse a version that has its result.
+     * Writes the entries of completed experiments the board does not hold yet: an experiment reads as completed a
+     * moment before its end event writes its entry, and whoever judges by the entries in that moment must see it.
      */
-    List<LeaderboardEntry> entriesOf(OrganizationId organizationId, Benchmark benchmark, UUID promptVersionId) {
+    void makeUpEntries(OrganizationId organizationId, Benchmark benchmark) {
         results.getObject().backfill(organizationId, benchmark);
-        return benchmarks.entriesOf(organizationId, benchmark.id(), promptVersionId);
+    }
+
+    /** A prompt version's entries on the benchmark (one per model), newest first; read from PostgreSQL. */
+    List<LeaderboardEntry> entriesOf(OrganizationId organizationId, BenchmarkId id, UUID promptVersionId) {
+        return benchmarks.entriesOf(organizationId, id, promptVersionId);
     }
 
     private static Leaderboard rows(Benchmark benchmark, Benchmark.Metric metric, List<LeaderboardEntry> ranked) {

@@ -47,6 +47,8 @@ class PolicyGate implements LabelGate {
         figures.put("direction", metric.direction().value());
         figures.put("threshold", policy.threshold());
         figures.put("maxRegression", policy.maxRegression());
+        // Once for both versions' entries below: a move right after an experiment completes must count it.
+        benchmarks.makeUpEntries(organizationId, benchmark);
 
         var candidateEntry = entry(organizationId, benchmark, candidate);
         if (candidateEntry.isEmpty()) {
@@ -92,7 +94,7 @@ class PolicyGate implements LabelGate {
      */
     private Optional<LeaderboardEntry> entry(
             OrganizationId organizationId, Benchmark benchmark, PromptVersion version) {
-        return benchmarks.entriesOf(organizationId, benchmark, version.id()).stream()
+        return benchmarks.entriesOf(organizationId, benchmark.id(), version.id()).stream()
                 .filter(entry -> !entry.staleFor(benchmark))
                 .filter(entry -> version.modelId() == null || version.modelId().equals(entry.modelId()))
                 .findFirst();
