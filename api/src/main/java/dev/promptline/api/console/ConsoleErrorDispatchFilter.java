@@ -1,44 +1,24 @@
 package dev.promptline.api.console;
 
+import dev.promptline.api.platform.web.ErrorDispatchFilter;
 import dev.promptline.api.platform.web.ProblemErrorController;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.RequestDispatcher;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Answers the servlet container's error dispatch for {@code /console/**} with the console's error page: the refusals
- * that happen before any controller (a body or upload over its limit), which the filters answer with {@code sendError}
- * and which {@link ProblemErrorController} would otherwise turn into problem JSON in a browser tab. The status and
- * detail are the ones the filter described; only the shape differs.
+ * The console's error page for the refusals that happen before any controller (a body or an upload over its limit),
+ * instead of problem JSON in a browser tab.
  */
-final class ConsoleErrorDispatchFilter extends OncePerRequestFilter {
+final class ConsoleErrorDispatchFilter extends ErrorDispatchFilter {
     private final ConsoleErrorPages pages;
 
     ConsoleErrorDispatchFilter(ConsoleErrorPages pages) {
+        super("/console");
         this.pages = pages;
     }
 
     @Override
-    protected boolean shouldNotFilterErrorDispatch() {
-        return false;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri
-                && (uri.equals("/console") || uri.startsWith("/console/")));
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException {
-        ProblemErrorController.Description description = ProblemErrorController.described(request);
-        pages.write(
-                response,
-                null,
-                new ErrorView(description.status(), description.code().title(), description.detail()));
+    protected void answer(HttpServletResponse response, ProblemErrorController.Description error) throws IOException {
+        pages.write(response, null, new ErrorView(error.status(), error.code().title(), error.detail()));
     }
 }

@@ -1,10 +1,9 @@
 package dev.promptline.api.console;
 
-import jakarta.servlet.DispatcherType;
+import dev.promptline.api.platform.web.ErrorDispatchFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.resource.LiteWebJarsResourceResolver;
@@ -17,11 +16,8 @@ import org.springframework.web.servlet.resource.LiteWebJarsResourceResolver;
 @Configuration(proxyBeanMethods = false)
 class ConsoleWebConfiguration implements WebMvcConfigurer {
     @Bean
-    FilterRegistrationBean<ConsoleErrorDispatchFilter> consoleErrorDispatchFilter(ConsoleErrorPages pages) {
-        var registration = new FilterRegistrationBean<>(new ConsoleErrorDispatchFilter(pages));
-        registration.setDispatcherTypes(DispatcherType.ERROR);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+    FilterRegistrationBean<ErrorDispatchFilter> consoleErrorDispatchFilter(ConsoleErrorPages pages) {
+        return new ConsoleErrorDispatchFilter(pages).registration();
     }
 
     @Override

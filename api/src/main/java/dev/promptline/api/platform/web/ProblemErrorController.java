@@ -42,8 +42,8 @@ public class ProblemErrorController implements ErrorController {
     public record Description(int status, ErrorCode code, String detail) {}
 
     /**
-     * What this controller answers an error dispatch with, for a route that answers errors in another shape (the
-     * OpenAI-compatible API): the status, and the code and detail a filter described with {@link #describe}.
+     * What this controller answers an error dispatch with, for a route that answers errors in another shape (an
+     * {@link ErrorDispatchFilter}): the status, and the code and detail a filter described with {@link #describe}.
      */
     public static Description described(HttpServletRequest request) {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
