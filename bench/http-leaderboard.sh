@@ -4,21 +4,27 @@
 # so the figures compare as ratios. The board has 8 rows: 8 prompt versions of an echo-model prompt, each run as an
 # experiment over a 3-item dataset and scored by exact match.
 # Needs: ./mvnw package -DskipTests, wrk, PostgreSQL and Redis on localhost, curl and jq.
-# Usage: bench/http-leaderboard.sh [duration, default 20s]
+# Usage: bench/http-leaderboard.sh [duration, default 20s] [jar ...]
+#   Several jars (a copy of the jar before a change, and after it) run one after the other, BENCH_ROUNDS times
+#   (default 1), alternating, so that each sees the same machine. BENCH_NO_REDIS=0 skips the runs without Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20s}
+shift || true
+jars=("$@")
+[ ${#jars[@]} -gt 0 ] || jars=(api/target/promptline-api.jar)
+rounds=${BENCH_ROUNDS:-1}
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 port=18190
 
-run_service() { # $1: redis url or empty
+run_service() { # $1: redis url or empty, $2: jar
   local database=promptline_bench_$RANDOM
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $database"
   log=$(mktemp)
   # Rate limits are raised: this measures the read path, not the limiter's refusals.
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/$database REDIS_URL=$1 REDIS_KEY_PREFIX=bench:$RANDOM: \
     RATE_LIMIT_PER_MINUTE=100000000 RATE_LIMIT_BURST=100000000 PORT=$port MANAGEMENT_PORT=$((port + 1)) \
-    "$java" -jar api/target/promptline-api.jar >"$log" 2>&1 &
+    "$java" -jar "$2" >"$log" 2>&1 &
   service=$!
   for _ in $(seq 1 120); do curl -sf "localhost:$port/ready" >/dev/null && break; sleep 1; done
   key=$(grep -o 'pl_[a-z0-9]\{12\}_[A-Za-z0-9_-]\{43\}' "$log" | head -1)
@@ -70,12 +76,18 @@ measure() { # $1: label of the run
 }
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, wrk and the service on the same machine"
-run_service redis://127.0.0.1:6379
-make_board
-measure "Redis copy"
-stop_service
-
-run_service ""
-make_board
-measure "no Redis (PostgreSQL only)"
-stop_service
+for round in $(seq 1 "$rounds"); do
+  for jar in "${jars[@]}"; do
+    echo "# round $round: $jar"
+    run_service redis://127.0.0.1:6379 "$jar"
+    make_board
+    measure "Redis copy"
+    stop_service
+    if [[ ${BENCH_NO_REDIS:-1} != 0 ]]; then
+      run_service "" "$jar"
+      make_board
+      measure "no Redis (PostgreSQL only)"
+      stop_service
+    fi
+  done
+done

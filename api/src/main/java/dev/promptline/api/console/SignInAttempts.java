@@ -28,6 +28,7 @@ class SignInAttempts {
                 "console-sign-in",
                 properties.signInAttemptsPerMinute(),
                 properties.signInAttemptsPerMinute(),
+                1, // exact across replicas: no leases
                 meters);
     }
 

@@ -1,5 +1,7 @@
 package dev.promptline.api.leaderboards;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.promptline.api.platform.redis.RedisProperties;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A write to PostgreSQL bumps the benchmark's generation and drops the copy after it commits. A rebuild caches what
  * it read only if the generation did not move from before its read until its write (WATCH), so a rebuild racing a
  * write never puts back what the write replaced.
+ *
+ * <p>Each replica also keeps the views it read from Redis for a second ({@link #RECENT}), so that a board read many
+ * times a second costs no round trip and no JSON for most reads. A write drops this replica's views at once; another
+ * replica's may lag it by up to that second.
  */
 @Component
 class LeaderboardCache {
@@ -35,10 +42,18 @@ class LeaderboardCache {
     private static final Duration TTL = Duration.ofHours(6);
 
     private static final String BENCHMARK_FIELD = "~benchmark";
+    /** How long a replica serves a view it read from Redis without asking again. */
+    static final Duration RECENT = Duration.ofSeconds(1);
+
+    private record View(BenchmarkId id, @Nullable UUID evaluatorId, int limit) {}
 
     private final @Nullable StringRedisTemplate redis;
     private final String keyPrefix;
     private final JsonMapper json;
+    private final Cache<View, Ranked> recent =
+            Caffeine.newBuilder().expireAfterWrite(RECENT).maximumSize(1_000).build();
+    /** Bumped by every eviction: a view read from Redis before one is not kept (it may be what the write replaced). */
+    private final AtomicLong evictions = new AtomicLong();
 
     LeaderboardCache(
             ObjectProvider<StringRedisTemplate> redis, ObjectProvider<RedisProperties> properties, JsonMapper json) {
@@ -59,6 +74,20 @@ class LeaderboardCache {
         if (redis == null) {
             return Optional.empty();
         }
+        View view = new View(id, evaluatorId, limit);
+        Ranked kept = recent.getIfPresent(view);
+        if (kept != null) {
+            return Optional.of(kept);
+        }
+        long evictionsBefore = evictions.get();
+        Optional<Ranked> read = read(id, evaluatorId, limit);
+        if (read.isPresent() && evictions.get() == evictionsBefore) {
+            recent.put(view, read.get());
+        }
+        return read;
+    }
+
+    private Optional<Ranked> read(BenchmarkId id, @Nullable UUID evaluatorId, int limit) {
         try {
             List<String> members = redis.opsForZSet().reverseRange(byMetric(id, evaluatorId), 0, limit - 1L).stream()
                     .toList();
@@ -145,6 +174,10 @@ class LeaderboardCache {
                     id,
                     e.getMessage(),
                     TTL);
+        } finally {
+            // After Redis: a read that began before this point either sees the bump or read Redis after the delete.
+            evictions.incrementAndGet();
+            recent.asMap().keySet().removeIf(view -> view.id().equals(id));
         }
     }
 

@@ -68,6 +68,7 @@ class SecurityConfiguration {
                 "ratelimit",
                 limits.burst(),
                 limits.requestsPerMinute(),
+                RateLimiter.leaseFor(limits.burst()),
                 meters);
     }
 
