@@ -8,7 +8,6 @@ import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.platform.tenancy.Role;
 import dev.promptline.api.platform.tenancy.UserId;
 import dev.promptline.api.testing.TestRedis;
-import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 class PlaygroundRunsAcrossReplicasIT {
     private static final String PREFIX = "it-" + UUID.randomUUID() + ":";
 
-    private static LettuceConnectionFactory connections;
+    private static TestRedis.Connection connection;
     private static StringRedisTemplate redis;
 
     private final Caller member = new Caller(
@@ -41,20 +38,13 @@ class PlaygroundRunsAcrossReplicasIT {
 
     @BeforeAll
     static void connect() {
-        URI uri = URI.create(TestRedis.URL);
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new StringRedisTemplate(connections);
+        connection = TestRedis.connect(PREFIX);
+        redis = connection.redis();
     }
 
     @AfterAll
     static void disconnect() {
-        var keys = redis.keys(PREFIX + "*");
-        if (keys != null && !keys.isEmpty()) {
-            redis.delete(keys);
-        }
-        connections.destroy();
+        connection.close();
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.promptline.api.datasets.DatasetId;
 import dev.promptline.api.platform.redis.RedisProperties;
 import dev.promptline.api.platform.tenancy.OrganizationId;
 import dev.promptline.api.testing.TestRedis;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,17 +28,14 @@ class LeaderboardCacheIT {
     private static final String PREFIX = "it-" + UUID.randomUUID() + ":";
     private static final UUID EXACT = UUID.randomUUID();
 
-    private static LettuceConnectionFactory connections;
+    private static TestRedis.Connection connection;
     private static StringRedisTemplate redis;
     private static LeaderboardCache cache;
 
     @BeforeAll
     static void connect() {
-        URI uri = URI.create(TestRedis.URL);
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new StringRedisTemplate(connections);
+        connection = TestRedis.connect(PREFIX);
+        redis = connection.redis();
         var beans = new StaticListableBeanFactory(Map.of(
                 "redis", redis, "redisProperties", new RedisProperties(TestRedis.URL, Duration.ofSeconds(2), PREFIX)));
         cache = new LeaderboardCache(
@@ -52,11 +46,7 @@ class LeaderboardCacheIT {
 
     @AfterAll
     static void disconnect() {
-        var keys = redis.keys(PREFIX + "*");
-        if (keys != null && !keys.isEmpty()) {
-            redis.delete(keys);
-        }
-        connections.destroy();
+        connection.close();
     }
 
     @Test

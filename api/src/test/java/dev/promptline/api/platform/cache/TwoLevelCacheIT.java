@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.platform.redis.RedisProperties;
 import dev.promptline.api.testing.TestRedis;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 class TwoLevelCacheIT {
     private static final String PREFIX = "it-" + UUID.randomUUID() + ":";
 
-    private static LettuceConnectionFactory connections;
+    private static TestRedis.Connection connection;
     private static StringRedisTemplate redis;
     private static CacheEvictionChannel channelA;
     private static CacheEvictionChannel channelB;
@@ -38,14 +35,11 @@ class TwoLevelCacheIT {
 
     @BeforeAll
     static void connect() {
-        URI uri = URI.create(TestRedis.URL);
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new StringRedisTemplate(connections);
+        connection = TestRedis.connect(PREFIX);
+        redis = connection.redis();
         var properties = new RedisProperties(TestRedis.URL, Duration.ofSeconds(2), PREFIX);
-        channelA = new CacheEvictionChannel(connections, redis, properties);
-        channelB = new CacheEvictionChannel(connections, redis, properties);
+        channelA = new CacheEvictionChannel(connection.factory(), redis, properties);
+        channelB = new CacheEvictionChannel(connection.factory(), redis, properties);
         channelA.start();
         channelB.start();
     }
@@ -54,11 +48,7 @@ class TwoLevelCacheIT {
     static void disconnect() {
         channelA.stop();
         channelB.stop();
-        var keys = redis.keys(PREFIX + "*");
-        if (keys != null && !keys.isEmpty()) {
-            redis.delete(keys);
-        }
-        connections.destroy();
+        connection.close();
     }
 
     @Test

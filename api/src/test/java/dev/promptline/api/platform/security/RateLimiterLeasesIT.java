@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.promptline.api.platform.redis.RedisProperties;
 import dev.promptline.api.testing.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -27,25 +24,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class RateLimiterLeasesIT {
     private static final String PREFIX = "it-" + UUID.randomUUID() + ":";
 
-    private static LettuceConnectionFactory connections;
+    private static TestRedis.Connection connection;
     private static StringRedisTemplate redis;
 
     @BeforeAll
     static void connect() {
-        URI uri = URI.create(TestRedis.URL);
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new StringRedisTemplate(connections);
+        connection = TestRedis.connect(PREFIX);
+        redis = connection.redis();
     }
 
     @AfterAll
     static void disconnect() {
-        var keys = redis.keys(PREFIX + "*");
-        if (keys != null && !keys.isEmpty()) {
-            redis.delete(keys);
-        }
-        connections.destroy();
+        connection.close();
     }
 
     @Test
