@@ -4,6 +4,7 @@ import dev.promptline.api.models.Model;
 import dev.promptline.api.platform.web.LogSafe;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,23 @@ class ExecutionRecords {
         writer.open(pending, runner, experimentId);
     }
 
+    /**
+     * Writes the record of an answer served from the response cache, finished as it is opened (nothing is called, so
+     * there is nothing to record before), durable before this returns; announces and returns it. It costs nothing.
+     */
+    Execution served(Execution pending, ExecutionOutcome outcome, String runner, @Nullable UUID experimentId) {
+        // Microseconds, as the database keeps them: the record returned is the record stored.
+        Instant finishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant startedAt = pending.createdAt();
+        writer.complete(new RecordWriter.Complete(
+                new RecordWriter.Open(pending, runner, experimentId),
+                new RecordWriter.Finish(pending.organizationId(), pending.id(), outcome, BigDecimal.ZERO, startedAt),
+                finishedAt));
+        Execution finished = pending.finished(outcome, BigDecimal.ZERO, startedAt, finishedAt);
+        announce(finished);
+        return finished;
+    }
+
     /** Queues the move to running, without waiting for it: losing it loses nothing that recovery does not close. */
     void markRunning(Execution pending, Instant startedAt) {
         writer.markRunning(pending.organizationId(), pending.id(), startedAt);
@@ -51,10 +69,7 @@ class ExecutionRecords {
      */
     Execution finish(Execution pending, ExecutionPlan plan, ExecutionOutcome outcome, @Nullable Instant startedAt) {
         // Priced at the model that answered, or for a failure at the one tried last: whoever produced the tokens.
-        // An answer served from the response cache called no provider.
-        BigDecimal cost = pending.cachedFrom() != null
-                ? BigDecimal.ZERO
-                : Pricing.cost(pricedModel(plan, outcome), outcome.usage());
+        BigDecimal cost = Pricing.cost(pricedModel(plan, outcome), outcome.usage());
         boolean finishedHere = writer.finish(
                 new RecordWriter.Finish(pending.organizationId(), pending.id(), outcome, cost, startedAt));
         Execution finished = pending.finished(outcome, cost, startedAt, Instant.now());

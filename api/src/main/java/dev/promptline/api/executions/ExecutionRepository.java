@@ -68,6 +68,23 @@ class ExecutionRepository {
                     CAST(:input AS jsonb), 'pending', :createdBy, :requestId, :traceId, :runner, :createdAt,
                     :deadlineAt, :experimentId, :cachedFrom, :promptLabel, :splitId)
             """;
+    /** A whole record, finished as it is written: no update (which would rewrite the row and every index) follows. */
+    private static final String INSERT_COMPLETE = """
+            INSERT INTO executions (id, organization_id, prompt_id, prompt_version_id, model_id, provider,
+                                    provider_model_id, input, status, created_by, request_id, trace_id, runner,
+                                    created_at, deadline_at, experiment_id, cached_from, prompt_label, split_id,
+                                    output, tokens_input, tokens_output, latency_ms, time_to_first_token_ms,
+                                    cost_usd, finish_reason, attempts, error_code, error_message, started_at,
+                                    finished_at, answered_model_id, answered_provider, answered_provider_model_id,
+                                    attempt_log)
+            VALUES (:id, :organizationId, :promptId, :promptVersionId, :modelId, :provider, :providerModelId,
+                    CAST(:input AS jsonb), :status, :createdBy, :requestId, :traceId, :runner, :createdAt,
+                    :deadlineAt, :experimentId, :cachedFrom, :promptLabel, :splitId, :output, :tokensInput,
+                    :tokensOutput, :latencyMs, :timeToFirstTokenMs, :costUsd, :finishReason, :attempts,
+                    :errorCode, :errorMessage, :startedAt, :finishedAt, :answeredModelId, :answeredProvider,
+                    :answeredProviderModelId, CAST(:attemptLog AS jsonb))
+            """;
+
     private static final String MARK_RUNNING = """
             UPDATE executions
                SET status = 'running', started_at = :startedAt
@@ -126,6 +143,15 @@ class ExecutionRepository {
         }
     }
 
+    /** Inserts records finished as they are written, in the caller's transaction. */
+    void insertCompleteAll(List<RecordWriter.Complete> completes) {
+        if (!completes.isEmpty()) {
+            batch(
+                    INSERT_COMPLETE,
+                    completes.stream().map(this::completeParameters).toList());
+        }
+    }
+
     void markRunningAll(List<RecordWriter.MarkRunning> marks) {
         if (!marks.isEmpty()) {
             batch(
@@ -169,6 +195,12 @@ class ExecutionRepository {
                 .addValue("splitId", execution.splitId())
                 .addValue("createdAt", Timestamp.from(execution.createdAt()))
                 .addValue("deadlineAt", execution.deadlineAt() == null ? null : Timestamp.from(execution.deadlineAt()));
+    }
+
+    private MapSqlParameterSource completeParameters(RecordWriter.Complete complete) {
+        return insertParameters(complete.open())
+                .addValues(finishParameters(complete.finish()).getValues())
+                .addValue("finishedAt", Timestamp.from(complete.finishedAt()));
     }
 
     private static MapSqlParameterSource markParameters(RecordWriter.MarkRunning mark) {

@@ -12,6 +12,7 @@ import dev.promptline.api.platform.web.RequestId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -94,12 +95,13 @@ public class ExecutionService {
                 }
             }
             Duration cacheTtl = ResponseCache.ttl(request, planned);
+            Instant lookedUp = Instant.now();
             Optional<ResponseCache.Kept> kept = cacheTtl == null ? Optional.empty() : cache.find(planned);
             ExecutionBudgets.Charge charge = null;
             Execution pending;
             try {
                 if (kept.isPresent()) {
-                    Execution served = serve(id, planned, kept.get(), request, listener, span.traceId());
+                    Execution served = serve(id, planned, kept.get(), lookedUp, request, listener, span.traceId());
                     span.finished(served);
                     return new Result(served, false);
                 }
@@ -130,34 +132,36 @@ public class ExecutionService {
 
     /**
      * An answer kept for the same request, served as a record of its own that names its source: no provider is called,
-     * nothing is spent from a budget, and it costs nothing.
+     * nothing is spent from a budget, and it costs nothing. Its time is the cache's read, from {@code lookedUp}; the
+     * record is written whole, already finished, before the client hears of it.
      */
     private Execution serve(
             UUID id,
             ExecutionPlan plan,
             ResponseCache.Kept kept,
+            Instant lookedUp,
             ExecutionRequest request,
             ExecutionListener listener,
             @Nullable String traceId) {
-        Instant start = Instant.now();
+        Instant start = lookedUp.truncatedTo(ChronoUnit.MICROS);
         Execution pending = Execution.pending(id, plan, request.initiatedBy(), RequestId.current(), traceId, start)
                 .servedFrom(kept.executionId());
-        records.open(pending, runner.id(), request.experimentId());
-        try {
-            listener.started(pending);
-            if (listener.watchesTokens()) {
-                listener.token(kept.output());
-            }
-        } catch (ExecutionListener.ClientGoneException e) {
-            // The client left; the record is finished all the same.
-        }
         long elapsed = Duration.between(start, Instant.now()).toMillis();
         var outcome = ExecutionOutcome.succeeded(
                 kept.output(),
                 new ExecutionOutcome.Usage(kept.tokensInput(), kept.tokensOutput(), 0),
                 new ExecutionOutcome.Timing(elapsed, elapsed),
                 FinishReason.fromValue(kept.finishReason()));
-        return records.finish(pending, plan, outcome, start);
+        Execution served = records.served(pending, outcome, runner.id(), request.experimentId());
+        try {
+            listener.started(pending);
+            if (listener.watchesTokens()) {
+                listener.token(kept.output());
+            }
+        } catch (ExecutionListener.ClientGoneException e) {
+            // The client left; the record is written all the same.
+        }
+        return served;
     }
 
     private Execution run(

@@ -57,6 +57,12 @@ class RecordWriter {
             @Nullable Instant startedAt)
             implements Write {}
 
+    /**
+     * A record that is finished as it is opened (an answer served from the response cache, which calls nothing): one
+     * insert of the whole row instead of an insert and an update.
+     */
+    record Complete(Open open, Finish finish, Instant finishedAt) implements Write {}
+
     /** A write and what became of it: for a finish, whether it finished the record (a sweep may have come first). */
     private record Queued(Write write, CompletableFuture<Boolean> written) {}
 
@@ -78,6 +84,11 @@ class RecordWriter {
     /** Queues the move to running; the next transaction writes it, and this does not wait for it. */
     void markRunning(OrganizationId organizationId, UUID id, Instant startedAt) {
         submit(new MarkRunning(organizationId, id, startedAt));
+    }
+
+    /** Writes a record finished as it is opened; returns once it is committed. */
+    void complete(Complete complete) {
+        awaitWritten(submit(complete));
     }
 
     /** Writes the outcome; returns once it is committed: false if the record was already finished (by a sweep). */
@@ -162,17 +173,19 @@ class RecordWriter {
     }
 
     /**
-     * One transaction: the inserts, then the moves to running of executions this batch does not also finish, then the
+     * One transaction: the inserts (pending records, then finished ones), then the moves to running of executions this batch does not also finish, then the
      * finishes. Returns, per write, whether it changed its row.
      */
     private List<Boolean> write(List<Queued> batch) {
         var opens = new ArrayList<Open>();
+        var completes = new ArrayList<Complete>();
         var marks = new ArrayList<MarkRunning>();
         var finishes = new ArrayList<Finish>();
         Set<UUID> finishing = new HashSet<>();
         for (Queued queued : batch) {
             switch (queued.write()) {
                 case Open open -> opens.add(open);
+                case Complete complete -> completes.add(complete);
                 case MarkRunning mark -> marks.add(mark);
                 case Finish finish -> {
                     finishes.add(finish);
@@ -183,10 +196,10 @@ class RecordWriter {
         marks.removeIf(mark -> finishing.contains(mark.id()));
         // All or nothing, so that a failed batch can be written again one write at a time; a lone write needs no
         // BEGIN and COMMIT round trips of its own.
-        int writes = opens.size() + marks.size() + finishes.size();
+        int writes = opens.size() + completes.size() + marks.size() + finishes.size();
         int[] finished = writes <= 1
-                ? writeAll(opens, marks, finishes)
-                : requireNonNull(transactions.execute(status -> writeAll(opens, marks, finishes)));
+                ? writeAll(opens, completes, marks, finishes)
+                : requireNonNull(transactions.execute(status -> writeAll(opens, completes, marks, finishes)));
         var results = new ArrayList<Boolean>(batch.size());
         int next = 0;
         for (Queued queued : batch) {
@@ -195,8 +208,9 @@ class RecordWriter {
         return results;
     }
 
-    private int[] writeAll(List<Open> opens, List<MarkRunning> marks, List<Finish> finishes) {
+    private int[] writeAll(List<Open> opens, List<Complete> completes, List<MarkRunning> marks, List<Finish> finishes) {
         repository.insertAll(opens);
+        repository.insertCompleteAll(completes);
         repository.markRunningAll(marks);
         return repository.finishAll(finishes);
     }

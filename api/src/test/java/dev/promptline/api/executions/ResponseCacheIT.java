@@ -99,6 +99,13 @@ class ResponseCacheIT extends AuthenticatedApi {
                 Http.json(http.get("/api/v1/executions/" + second.get("id").asString(), owner));
         assertThat(stored.get("cachedFrom").asString())
                 .isEqualTo(first.get("id").asString());
+        // Written whole, already finished: what the client was told is what the record says.
+        for (String field : List.of(
+                "status", "output", "finishReason", "usage", "latencyMs", "createdAt", "startedAt", "finishedAt")) {
+            assertThat(stored.get(field)).as(field).isEqualTo(second.get(field));
+        }
+        assertThat(stored.get("finishedAt").isNull()).isFalse();
+        assertThat(stored.get("costUsd").decimalValue()).isZero();
     }
 
     @Test
