@@ -28,7 +28,8 @@
 #              instead of the fat jar; BENCH_PORTKEY=0 leaves the gateway out (and its modes with it);
 #              PORTKEY_PORT (default the service's port + 10); BENCH_WRK=1 adds the wrk phase: after the closed
 #              loops, the plain paths (direct, through Portkey, Promptline) under wrk at each --concurrency (or
-#              --wrk-connections=16,64), with bench/execute.lua, beside the closed loop's figures (needs wrk).
+#              --wrk-connections=16,64), with bench/execute.lua, beside the closed loop's figures (needs wrk);
+#              with --concurrency= (no closed loops) each path is first warmed up under wrk for --initial-warmup.
 # Only 127.0.0.1 is loaded; every run is bounded in time, and the driver gives up after 45 minutes.
 # shellcheck disable=SC2086 # the *_JAVA_OPTS and SERVICE_ENV variables hold several words on purpose
 set -euo pipefail
