@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * An execution's record through its life: opened before the runtime is called, marked running once the runtime
- * accepted it, and finished exactly once (priced) by its run, or failed as abandoned by recovery or the sweep. Every
- * finish that happened here is announced as {@link ExecutionFinished}.
+ * accepted it, and finished exactly once (priced) by its run, or failed as abandoned by recovery or the sweep. An answer
+ * served from the response cache calls nothing, so its record is written once, already finished. Every finish that
+ * happened here is announced as {@link ExecutionFinished}.
  */
 @Component
 class ExecutionRecords {

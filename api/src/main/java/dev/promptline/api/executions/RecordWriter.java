@@ -173,8 +173,8 @@ class RecordWriter {
     }
 
     /**
-     * One transaction: the inserts (pending records, then finished ones), then the moves to running of executions this batch does not also finish, then the
-     * finishes. Returns, per write, whether it changed its row.
+     * One transaction: the inserts (pending records, then finished ones), then the moves to running of executions this
+     * batch does not also finish, then the finishes. Returns, per write, whether it changed its row.
      */
     private List<Boolean> write(List<Queued> batch) {
         var opens = new ArrayList<Open>();
