@@ -101,6 +101,23 @@ class RedisDownExecutionsIT extends AuthenticatedApi {
         assertRecordedAsSucceeded(retryId);
     }
 
+    @Test
+    void anExecutionThatAsksForTheCacheRunsEveryTimeAndIsRecorded() {
+        int requests = OPENAI.requestCount();
+        String body = "{\"variables\": {\"ticket\": \"refund\"}, \"cacheTtl\": \"600s\"}";
+
+        var first = http.postJson(path, body, owner);
+        var second = http.postJson(path, body, owner);
+
+        // Nothing can be kept or served: the cache's outage costs a provider call, not an answer.
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(Http.json(second).has("cachedFrom")).isFalse();
+        assertThat(OPENAI.requestCount() - requests).isEqualTo(2);
+        assertRecordedAsSucceeded(Http.json(first).get("id").asString());
+        assertRecordedAsSucceeded(Http.json(second).get("id").asString());
+    }
+
     private HttpResponse<String> executeWithKey(String key) {
         return http.send(http.request(path)
                 .header("Authorization", owner)
