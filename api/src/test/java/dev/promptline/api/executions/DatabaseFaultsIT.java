@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.EventStream;
 import dev.promptline.api.testing.ExecutionRow;
+import dev.promptline.api.testing.Http;
 import dev.promptline.api.testing.Registry;
 import dev.promptline.api.testing.TcpProxy;
 import dev.promptline.api.testing.TestDatabases;
@@ -177,6 +178,36 @@ class DatabaseFaultsIT extends AuthenticatedApi {
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
         assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(OPENAI.requestCount()).isEqualTo(providerRequests + 1);
+    }
+
+    @Test
+    void withTheDatabaseDownACacheHitIsA503AndNoAnswerGoesOutWithoutItsRecord() {
+        String prompt = registry.prompt(registry.customModel(OPENAI.baseUrl()), "hi");
+        String path = "/api/v1/prompts/" + prompt + "/execute";
+        String asksForTheCache = "{\"cacheTtl\": \"600s\"}";
+        String source =
+                Http.json(http.postJson(path, asksForTheCache, owner)).get("id").asString();
+        int providerRequests = OPENAI.requestCount();
+        int records = ExecutionRow.count(stored, acme.organizationId);
+
+        DATABASE.cut();
+        var plain = http.postJson(path, asksForTheCache, owner);
+        var streamed = http.send(execute(path, "{\"cacheTtl\": \"600s\", \"stream\": true}")
+                .header("Accept", "text/event-stream")
+                .build());
+
+        // The kept answer is there, but a hit is an execution like any other: it is not served unrecorded.
+        assertProblem(plain, 503, "DATABASE_UNAVAILABLE", path);
+        assertProblem(streamed, 503, "DATABASE_UNAVAILABLE", path);
+        DATABASE.restore();
+        assertThat(ExecutionRow.count(stored, acme.organizationId)).isEqualTo(records);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> http.get("/api/v1/executions", owner).statusCode() == 200);
+        JsonNode served = Http.json(http.postJson(path, asksForTheCache, owner));
+        assertThat(served.get("cachedFrom").asString()).isEqualTo(source);
+        assertThat(ExecutionRow.read(stored, served.get("id").asString()).status())
+                .isEqualTo("succeeded");
+        assertThat(OPENAI.requestCount()).as("every hit called nothing").isEqualTo(providerRequests);
     }
 
     @Test
