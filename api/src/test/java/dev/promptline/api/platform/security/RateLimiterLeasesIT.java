@@ -89,6 +89,8 @@ class RateLimiterLeasesIT {
         }
         assertThat(takeUntilRefused(b, "shared")).as("what the bucket has left").isEqualTo(3);
 
+        // The rule under test is a time: nothing outside the limiter shows the lease expiring, and asking it would
+        // spend from the lease, so this waits the lifetime out instead of polling for a condition.
         Thread.sleep(RateLimiter.LEASE_LIFETIME.plusMillis(100));
         assertThat(a.take("shared").orElseThrow().allowed())
                 .as("gives back 3, takes 1")
