@@ -21,7 +21,7 @@
 #        defaults, --paced-concurrency= skips them)
 # Environment: SERVICE_JAVA_OPTS and DRIVER_JAVA_OPTS, extra JVM options (e.g. a JFR recording of the service:
 #              -XX:StartFlightRecording=filename=/tmp/service.jfr,settings=profile, or -D settings such as
-#              -Dserver.tomcat.max-keep-alive-requests=-1); SERVICE_ENV, extra environment of the service
+#              -Dserver.jetty.connection-idle-timeout=120s); SERVICE_ENV, extra environment of the service
 #              (e.g. "DATABASE_POOL_MAX_SIZE=20 LOG_LEVEL=WARN"); SERVICE_PORT (default 18280, and the next one for
 #              its metrics); SERVICE_JAR, the service to measure (default api/target/promptline-api.jar);
 #              SERVICE_LAYOUT=extracted runs it from Boot's extracted layout (java -Djarmode=tools -jar ... extract)

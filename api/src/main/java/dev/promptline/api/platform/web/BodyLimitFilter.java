@@ -9,10 +9,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.stereotype.Component;
@@ -52,7 +54,30 @@ class BodyLimitFilter extends OncePerRequestFilter {
             response.sendError(HttpStatus.CONTENT_TOO_LARGE.value());
             return;
         }
-        chain.doFilter(declared >= 0 ? request : new LimitedRequest(request, limit, upload), response);
+        HttpServletRequest limited = declared >= 0 ? request : new LimitedRequest(request, limit, upload);
+        try {
+            chain.doFilter(limited, response);
+        } finally {
+            if (declared > 0 || (declared < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null)) {
+                drainUnread(limited);
+            }
+        }
+    }
+
+    /**
+     * Reads what is left of a body the application did not read (a request refused before its body, by
+     * authentication for one), up to the limit. Jetty, unlike Tomcat, does not swallow it: it closes the connection
+     * with the body's bytes unread, and the kernel then resets it, often before the client has read the answer.
+     */
+    private static void drainUnread(HttpServletRequest request) {
+        if (request.isAsyncStarted()) {
+            return;
+        }
+        try {
+            request.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | IllegalStateException e) {
+            // Read through a reader already, over the limit, or the client is gone: the server closes the connection.
+        }
     }
 
     static boolean isBodyTooLarge(HttpMessageNotReadableException e) {

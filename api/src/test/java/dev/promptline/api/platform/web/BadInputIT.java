@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptline.api.testing.AuthenticatedApi;
 import dev.promptline.api.testing.Http;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -419,7 +420,13 @@ class BadInputIT extends AuthenticatedApi {
             request.header("Content-Type", "application/json")
                     .method(operation.method(), HttpRequest.BodyPublishers.ofString(text));
         }
-        HttpResponse<String> response = http.send(request.build());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build());
+        } catch (UncheckedIOException e) {
+            throw new AssertionError(
+                    "%s %s %s: no whole answer".formatted(operation.method(), abbreviate(uri), abbreviate(text)), e);
+        }
         requests++;
         check(operation, uri, headers, text, response);
     }

@@ -9,6 +9,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -17,8 +21,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Requests Tomcat refuses before any filter or servlet sees them answer a problem detail too, not Tomcat's HTML page.
- * Sent over a raw socket, because a well-behaved HTTP client will not send most of them.
+ * Requests Jetty refuses before any filter or servlet sees them answer a problem detail too, not Jetty's HTML page, and
+ * the server then closes the connection (the raw socket reads to its end). Sent over a raw socket, because a
+ * well-behaved HTTP client will not send most of them.
  */
 class ContainerRefusalsIT extends IsolatedDatabase {
     @LocalServerPort
@@ -26,7 +31,7 @@ class ContainerRefusalsIT extends IsolatedDatabase {
 
     @Test
     void anEncodedNulInThePath() {
-        assertProblem(exchange("GET /api/v1/prompts/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        assertProblem(exchange("GET /api/v1/prompts/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n"));
     }
 
     @Test
@@ -36,7 +41,7 @@ class ContainerRefusalsIT extends IsolatedDatabase {
 
     @Test
     void aRequestIdSentWithARefusedRequestIsKept() {
-        var response = exchange("GET /api/v1/prompts/%00 HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: refused-1\r\n"
+        var response = exchange("GET /api/v1/prompts/a%2Fb HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: refused-1\r\n"
                 + "Connection: close\r\n\r\n");
         assertThat(assertProblem(response).get("requestId").asString()).isEqualTo("refused-1");
     }
@@ -49,12 +54,31 @@ class ContainerRefusalsIT extends IsolatedDatabase {
 
     @Test
     void aMalformedRequestLine() {
-        assertProblem(exchange("GET /health?x=<\"{}> HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        assertProblem(exchange("GET /he alth HTTP/1.1\r\nHost: localhost\r\n\r\n"));
     }
 
     @Test
     void aMalformedHeader() {
-        assertProblem(exchange("GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\nConnection: close\r\n\r\n"));
+        assertProblem(exchange("GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n"));
+    }
+
+    @Test
+    void aRequestRefusedBeforeItsBodyIsReadStillGetsItsAnswer() throws Exception {
+        // Refused by authentication before the body is read. Unless the server reads the rest of the body anyway, it
+        // closes the connection with the bytes unread and the kernel resets it, losing the answer.
+        String body = "{\"name\": \"" + "x".repeat(512 * 1024) + "\"}";
+        try (var client = HttpClient.newHttpClient()) {
+            for (int i = 0; i < 20; i++) {
+                var response = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/prompts"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(401);
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            }
+        }
     }
 
     private static JsonNode assertProblem(String response) {
@@ -69,6 +93,7 @@ class ContainerRefusalsIT extends IsolatedDatabase {
         assertThat(problem.get("detail").asString()).isNotBlank();
         assertThat(problem.get("requestId").asString()).isNotBlank();
         assertThat(head).contains("X-Request-Id: " + problem.get("requestId").asString());
+        assertThat(head).contains("Connection: close");
         return problem;
     }
 
