@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
@@ -35,6 +35,9 @@ class BodyLimitFilter extends OncePerRequestFilter {
      */
     static final Pattern UPLOAD = Pattern.compile("/api/v1/datasets/[^/]+/items/upload|/console/datasets/[^/]+/upload");
 
+    /** The most of an unread body read after the answer: Tomcat's {@code maxSwallowSize}. */
+    private static final int DRAIN_LIMIT = 2 * 1024 * 1024;
+
     private final long maxBytes;
     private final long maxUploadBytes;
 
@@ -52,6 +55,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
         if (declared > limit) {
             ProblemErrorController.describe(request, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge(limit, upload));
             response.sendError(HttpStatus.CONTENT_TOO_LARGE.value());
+            drainUnread(request);
             return;
         }
         HttpServletRequest limited = declared >= 0 ? request : new LimitedRequest(request, limit, upload);
@@ -66,15 +70,22 @@ class BodyLimitFilter extends OncePerRequestFilter {
 
     /**
      * Reads what is left of a body the application did not read (a request refused before its body, by
-     * authentication for one), up to the limit. Jetty, unlike Tomcat, does not swallow it: it closes the connection
-     * with the body's bytes unread, and the kernel then resets it, often before the client has read the answer.
+     * authentication for one), up to {@value #DRAIN_LIMIT} bytes as Tomcat did. Jetty does not: it closes the
+     * connection with the body's bytes unread, and the kernel then resets it, often before the client has read the
+     * answer. Past the limit the connection closes that way still, rather than the service reading a large refused
+     * upload to its end.
      */
     private static void drainUnread(HttpServletRequest request) {
         if (request.isAsyncStarted()) {
             return;
         }
         try {
-            request.getInputStream().transferTo(OutputStream.nullOutputStream());
+            InputStream body = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            long left = DRAIN_LIMIT;
+            for (int n; left > 0 && (n = body.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1; ) {
+                left -= n;
+            }
         } catch (IOException | IllegalStateException e) {
             // Read through a reader already, over the limit, or the client is gone: the server closes the connection.
         }

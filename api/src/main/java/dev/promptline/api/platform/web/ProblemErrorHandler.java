@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Takes the place of Jetty's own error page for the requests Jetty refuses before any filter or servlet runs: a
  * malformed request line or header, headers over the limit. Those answer the same problem detail as every other
- * error, with a request id (the caller's if its headers could be read and the id is safe, else a new one). Errors inside the application go through Spring's
- * {@code /error} instead ({@link ProblemErrorController}).
+ * error, with a request id (the caller's if its headers could be read and the id is safe, else a new one). Errors
+ * inside the application go through Spring's {@code /error} instead ({@link ProblemErrorController}).
  */
 final class ProblemErrorHandler extends ErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorHandler.class);
