@@ -82,7 +82,7 @@ public class ProblemErrorController implements ErrorController {
         };
     }
 
-    private static String defaultDetail(ErrorCode code) {
+    static String defaultDetail(ErrorCode code) {
         return code == ErrorCode.INTERNAL
                 ? "An unexpected error occurred. Quote the requestId when reporting it."
                 : code.title() + ".";

@@ -76,8 +76,7 @@ final class ProblemErrorHandler extends ErrorHandler {
             case INVALID_REQUEST ->
                 "The server could not accept this request: its path, headers or request line are malformed"
                         + " (an encoded NUL or slash in the path, or headers over the size limit, for example).";
-            case INTERNAL -> "An unexpected error occurred. Quote the requestId when reporting it.";
-            default -> code.title() + ".";
+            default -> ProblemErrorController.defaultDetail(code);
         };
     }
 
